@@ -1,0 +1,10 @@
+"""`invoke status`: not built yet."""
+
+from ..errors import NotBuiltError
+
+
+def run(*args, **kwargs) -> int:
+    raise NotBuiltError(
+        "`status` is not built yet",
+        hint="see the project's open issues; nothing was changed",
+    )

@@ -1,0 +1,10 @@
+"""`invoke translate`: not built yet."""
+
+from ..errors import NotBuiltError
+
+
+def run(*args, **kwargs) -> int:
+    raise NotBuiltError(
+        "`translate` is not built yet",
+        hint="see the project's open issues; nothing was changed",
+    )

@@ -1,0 +1,44 @@
+"""What a renderer gets: one localized document plus the facts an edition must state.
+
+The localization stage (:mod:`pubkit.localize`) makes an :class:`Edition`; renderers
+(:mod:`pubkit.render`) turn it into files. Renderers never read PO files or sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Language
+from .model import Document
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How the edition's passages were made (counted per unit; words for shares)."""
+
+    total: int = 0
+    reviewed: int = 0  # human translations, not fuzzy
+    machine: int = 0  # machine drafts published as such (credited)
+    stale: int = 0  # reviewed translations of an older source text (published per policy)
+    untranslated: int = 0  # no translation: published in the source language, marked
+    words_total: int = 0
+    words_reviewed: int = 0
+
+    @property
+    def reviewed_share(self) -> float:
+        return self.reviewed / self.total if self.total else 1.0
+
+
+@dataclass(frozen=True)
+class Edition:
+    doc: Document  # localized: meta.lang is the edition's language
+    language: Language
+    source_language: Language
+    is_source: bool  # the original-language edition
+    coverage: Coverage = field(default_factory=Coverage)
+    translators: tuple[str, ...] = ()  # people credited for the translation / review
+    machine_credits: tuple[str, ...] = ()  # e.g. "Argos Translate, translate-en_ru 1.9"
+    untranslated_keys: frozenset[str] = frozenset()  # units shown in the source language
+    build_date: str = ""  # ISO date: SOURCE_DATE_EPOCH, else the article's date
+    identifier: str = ""  # stable, per article and language
+    page_size: str = "A5"

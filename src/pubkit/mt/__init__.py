@@ -1,0 +1,1 @@
+"""Machine translation engines behind one small protocol (see :mod:`pubkit.mt.base`)."""

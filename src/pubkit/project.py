@@ -1,0 +1,56 @@
+"""The project's articles: which files in ``seeds/`` are articles, and reading them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import Config
+from .errors import InputError, Location, MissingError
+from .model import Document
+from .readers import READERS, read_article, supported_suffixes
+from .readers.source import SIDECAR_SUFFIX
+
+
+def article_paths(cfg: Config) -> list[Path]:
+    """Article files in seeds/, sorted; a .yaml beside an article is its metadata, not an article."""
+    if not cfg.seeds.is_dir():
+        raise MissingError(f"no seeds folder at {cfg.seeds}", hint="create it and put an article in it")
+    paths = []
+    for p in sorted(cfg.seeds.iterdir()):
+        if p.name.startswith(".") or p.is_dir():
+            continue
+        if p.suffix.lower() in READERS:
+            paths.append(p)
+        elif p.suffix.lower() == SIDECAR_SUFFIX and any(
+            p.with_suffix(s).exists() for s in READERS
+        ):
+            continue
+        else:
+            raise InputError(
+                f"unknown file type '{p.suffix or p.name}' in seeds/",
+                location=Location(p.relative_to(cfg.root)),
+                hint="seeds/ takes " + ", ".join(supported_suffixes())
+                + " articles (with optional .yaml metadata beside a .txt); move other files out",
+            )
+    return paths
+
+
+def load_articles(cfg: Config, slug: str | None = None) -> list[Document]:
+    docs = [read_article(p, cfg.root) for p in article_paths(cfg)]
+    seen: dict[str, str] = {}
+    for d in docs:
+        if d.meta.slug in seen:
+            raise InputError(
+                f"two articles have the slug '{d.meta.slug}': {seen[d.meta.slug]} and {d.meta.source_file}",
+                location=Location(d.meta.source_file),
+                hint="give one of them another `slug:` in its metadata",
+            )
+        seen[d.meta.slug] = d.meta.source_file
+    if slug:
+        docs = [d for d in docs if d.meta.slug == slug]
+        if not docs:
+            raise MissingError(
+                f"no article with the slug '{slug}'",
+                hint="known: " + ", ".join(sorted(seen)) if seen else "seeds/ is empty",
+            )
+    return docs
