@@ -65,13 +65,25 @@ def _os_problem(err: OSError, path: Path) -> EnvironmentProblem:
     return EnvironmentProblem(f"cannot write: {err.strerror}", location=Location(path), hint=hint)
 
 
+_held: dict[str, int] = {}
+
+
 @contextlib.contextmanager
 def project_lock(root: Path, *, wait: float = 0.0):
     """Hold the project's lock (``.pubkit/lock``) so two runs never write the same files.
 
     Waits up to ``wait`` seconds for a running pubkit to finish, then raises BusyError.
     The lock is an OS file lock: it is released when the process ends, even by SIGKILL.
+    It is re-entrant within one process (``publish`` holds it while calling ``update``).
     """
+    key = str(Path(root).resolve())
+    if _held.get(key):
+        _held[key] += 1
+        try:
+            yield
+        finally:
+            _held[key] -= 1
+        return
     lock_dir = root / ".pubkit"
     try:
         lock_dir.mkdir(exist_ok=True)
@@ -98,6 +110,10 @@ def project_lock(root: Path, *, wait: float = 0.0):
         fh.truncate()
         fh.write(f"pid {os.getpid()}")
         fh.flush()
-        yield
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            _held.pop(key, None)
     finally:
         fh.close()

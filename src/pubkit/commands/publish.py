@@ -1,0 +1,55 @@
+"""`invoke publish`: update the translation files, translate what is missing, build everything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import load_config
+from ..errors import MissingError, NotBuiltError
+from ..fsio import project_lock
+from ..pipeline import build
+from ..ui import info
+from .build import summarize
+
+
+def run(root: Path, langs=None, article=None, translate=True, **_) -> int:
+    cfg = load_config(root)
+    with project_lock(cfg.root, wait=30):
+        _update(cfg, langs, article)
+        if translate:
+            _translate(cfg, langs, article)
+        report = build(cfg, langs, article, log=info)
+    summarize(report)
+    return 0
+
+
+def _update(cfg, langs, article) -> None:
+    from . import update
+
+    targets = _targets(cfg, langs)
+    if not targets:
+        return
+    try:
+        update.run(root=cfg.root, langs=targets, article=article)
+    except NotBuiltError:
+        info("note: translation files are not built yet; building the source-language editions only")
+
+
+def _translate(cfg, langs, article) -> None:
+    """Machine-translate pending passages; a language without an installed model is reported
+    (its pending passages are published per the policy and counted) and the build goes on."""
+    from . import translate
+
+    targets = _targets(cfg, langs)
+    if not targets:
+        return
+    try:
+        translate.run(root=cfg.root, langs=targets, article=article)
+    except NotBuiltError:
+        info("note: machine translation is not built yet; skipped")
+    except MissingError as err:
+        info(f"warning: {err}")
+
+
+def _targets(cfg, langs):
+    return [lang for lang in (langs or cfg.targets) if lang != cfg.source_lang]
