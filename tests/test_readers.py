@@ -134,3 +134,27 @@ def test_new_markdown_article_is_picked_up(project):
     shutil.copy(ROOT / "tests" / "data" / "sample.md", project / "seeds" / "sample.md")
     slugs = [d.meta.slug for d in load_articles(load_config(project))]
     assert slugs == ["kazakh-workers-revolt-2022", "sample-markdown"]
+
+
+@pytest.mark.parametrize(
+    "char, message",
+    [("\x07", "control character"), ("\x0c", "control character"), ("\u202e", "right-to-left"),
+     ("\u2067", "right-to-left"), ("\u200b", "zero-width"), ("\ufeff", "zero-width")],
+)
+def test_invisible_and_forbidden_characters(tmp_path, char, message):
+    p = tmp_path / "a.txt"
+    p.write_text(f"Title\n\nFirst line.\n\nSecond {char}line.\n", encoding="utf-8")
+    with pytest.raises(InputError, match=message) as exc:
+        read_article(p, tmp_path)
+    assert exc.value.location.line == 5 and "column 8" in exc.value.message
+
+
+def test_emoji_and_huge_input_are_accepted(tmp_path):
+    p = tmp_path / "a.txt"
+    long_para = ("Word " * 40_000).strip() + "."  # 200,000 characters
+    many = "\n\n".join(f"Paragraph number {i} ends here." for i in range(10_000))
+    p.write_text(f"Title ✊\n\nStrike 🚩 now.\n\n{long_para}\n\n{many}\n", encoding="utf-8")
+    doc = read_article(p, tmp_path)
+    assert len(doc.blocks) == 10_002
+    assert len(doc.blocks[1].content[0].text) == 200_000
+    assert doc.meta.title == "Title ✊"
