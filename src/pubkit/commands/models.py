@@ -1,10 +1,135 @@
-"""`invoke models`: not built yet."""
+"""`invoke models.list|install|remove`: manage the Argos Translate models the project needs.
 
-from ..errors import NotBuiltError
+Thin layer over :mod:`pubkit.mt.packages` (the installed packages) and :mod:`pubkit.mt.index`
+(the package index and downloads), so that tests drive the same code as the tasks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import load_config
+from ..errors import InputError, MissingError, UnavailableError
+from ..mt import index as ix
+from ..mt import packages as pk
+from ..ui import info, out_console
 
 
-def run(*args, **kwargs) -> int:
-    raise NotBuiltError(
-        "`models` is not built yet",
-        hint="see the project's open issues; nothing was changed",
+def run(root: Path | None = None, action: str = "list", pair: str | None = None, file: str | None = None,
+        url: str | None = None, index: str | None = None) -> int:
+    cfg = load_config(root)
+    folder = pk.packages_dir(cfg)
+    if action == "list":
+        return list_models(cfg, folder)
+    if action == "install":
+        return install(cfg, folder, pair=pair, file=file, url=url, index=index)
+    if action == "remove":
+        if not pair:
+            raise InputError("which model? give --pair", hint="e.g. invoke models.remove --pair en-ru")
+        for gone in pk.remove(folder, *pk.parse_pair(pair)):
+            info(f"removed {gone.pair} ({gone.name} {gone.version}) from {folder}")
+        return 0
+    raise InputError(f"unknown models action '{action}'", hint="use list, install or remove")
+
+
+def project_pairs(cfg) -> list[tuple[str, str]]:
+    return [(cfg.source_lang, t) for t in cfg.targets]
+
+
+def coverage(cfg, folder: Path) -> dict[tuple[str, str], list[pk.Package] | None]:
+    """For each project pair: the packages that translate it (direct or pivot), or None."""
+    return {pair: pk.route(folder, *pair) for pair in project_pairs(cfg)}
+
+
+def list_models(cfg, folder: Path) -> int:
+    from rich.table import Table
+
+    have = pk.installed(folder)
+    table = Table(title=f"Installed models ({folder})", title_justify="left")
+    for col in ("pair", "package", "version", "folder"):
+        table.add_column(col)
+    for p in have:
+        table.add_row(f"{p.from_code}→{p.to_code}", p.name, p.version, p.path.name)
+    if have:
+        out_console.print(table)
+    else:
+        out_console.print(f"No models installed in {folder}.")
+    lacking = []
+    for (src, tgt), chain in coverage(cfg, folder).items():
+        if chain is None:
+            lacking.append(f"{src}-{tgt}")
+            out_console.print(f"  {src}→{tgt}: [red]missing[/]")
+        elif len(chain) == 2:
+            out_console.print(f"  {src}→{tgt}: via English ({chain[0].name} + {chain[1].name})")
+        else:
+            out_console.print(f"  {src}→{tgt}: {chain[0].name} {chain[0].version}")
+    if lacking:
+        out_console.print(f"The project lacks: {', '.join(lacking)}. Install them with `invoke models.install` "
+                          "(or --file X.argosmodel without internet).")
+    else:
+        out_console.print("Every project language has a model.")
+    return 0
+
+
+def install(cfg, folder: Path, *, pair: str | None, file: str | None, url: str | None, index: str | None) -> int:
+    expect = pk.parse_pair(pair) if pair else None
+    if file:
+        path = Path(file).expanduser()
+        if not path.is_absolute() and not path.exists():
+            path = cfg.root / path
+        _done(pk.install_archive(path, folder, expect=expect), folder)
+        return 0
+    if url:
+        tmp = ix.download(url, folder, label=url.rsplit("/", 1)[-1])
+        try:
+            _done(pk.install_archive(tmp, folder, expect=expect), folder)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return 0
+    where = ix.index_url(cfg, index)
+    wanted = [expect] if expect else [p for p, chain in coverage(cfg, folder).items() if chain is None]
+    if not wanted:
+        info("every project language pair has a model; nothing to install")
+        return 0
+    entries = ix.fetch_index(where)
+    for src, tgt in wanted:
+        for entry in _plan(entries, src, tgt, folder, where):
+            _install_entry(entry, folder)
+    return 0
+
+
+def _plan(entries, src: str, tgt: str, folder: Path, where: str) -> list[ix.IndexEntry]:
+    """Index entries to install for a pair: the direct one, else the missing halves of a pivot."""
+    direct = ix.pick(entries, src, tgt)
+    if direct:
+        return [direct]
+    if "en" not in (src, tgt):
+        halves = [(src, "en"), ("en", tgt)]
+        picked = [pk.find(folder, *h) or ix.pick(entries, *h) for h in halves]
+        if all(picked):
+            return [p for p in picked if isinstance(p, ix.IndexEntry)]
+    raise MissingError(
+        f"the package index has no model for {src}→{tgt}" + ("" if "en" in (src, tgt) else " (nor via English)"),
+        hint=f"index: {where}; install a model file with `invoke models.install --file X.argosmodel --pair {src}-{tgt}`",
     )
+
+
+def _install_entry(entry: ix.IndexEntry, folder: Path) -> None:
+    last = None
+    for link in entry.links:
+        try:
+            tmp = ix.download(link, folder, size=entry.size, sha256=entry.sha256,
+                              label=f"{entry.from_code}→{entry.to_code} {entry.version}")
+        except (UnavailableError, MissingError) as err:
+            last = err  # try the next mirror
+            continue
+        try:
+            _done(pk.install_archive(tmp, folder, expect=(entry.from_code, entry.to_code)), folder)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return
+    raise last  # type: ignore[misc]
+
+
+def _done(pkg: pk.Package, folder: Path) -> None:
+    info(f"installed {pkg.from_code}→{pkg.to_code} ({pkg.name} {pkg.version}) in {folder}")

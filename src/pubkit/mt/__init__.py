@@ -1,1 +1,22 @@
-"""Machine translation engines behind one small protocol (see :mod:`pubkit.mt.base`)."""
+"""Machine translation engines behind one small protocol (see :mod:`pubkit.mt.base`).
+
+``load_engine`` is the entry point of the translate command; CTranslate2 is imported only
+when an engine is loaded, so that other commands start fast.
+"""
+
+from __future__ import annotations
+
+from .base import Draft, Engine, Progress
+
+__all__ = ["Draft", "Engine", "Progress", "load_engine"]
+
+
+def load_engine(cfg, source: str, target: str, *, device: str = "cpu", threads: int = 0) -> Engine:
+    """An engine for ``source``→``target`` from the installed Argos packages (direct or via English).
+
+    Raises MissingError (with the install command) when no model covers the pair,
+    UnavailableError when ``device="cuda"`` cannot be used.
+    """
+    from .argos import load
+
+    return load(cfg, source, target, device=device, threads=threads)

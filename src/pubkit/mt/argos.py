@@ -1,0 +1,219 @@
+"""The Argos engine: installed Argos packages run directly on CTranslate2, whole document at once.
+
+Why not ``argostranslate.translate``: it imports torch and stanza, splits sentences with
+models that download at first use, and sends about one sentence per batch. Here every
+pending sentence of a language goes to ONE ``translate_batch`` call (int8, 32 sentences per
+batch, threads tuned to the machine) with Argos's own decoding settings (beam 4, length
+penalty 0.2), so the drafts are what Argos would produce, only faster and fully offline.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import InputError, Location, UnavailableError
+from . import packages as pk
+from . import tags as tg
+from .base import Draft, Progress
+
+BEAM_SIZE = 4  # argostranslate's defaults: they shape the output, keep them
+LENGTH_PENALTY = 0.2
+MAX_BATCH = 32  # sentences per batch ("examples"): measured best on 2 cores (bench/README.md)
+DEVICES = ("cpu", "cuda", "auto")
+CUDA_LIBS = ("libcublas.so.12", "libcublasLt.so.12")
+
+
+def cpu_count() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def thread_plan(threads: int = 0) -> tuple[int, int]:
+    """``(inter_threads, intra_threads)`` for ``threads`` cores (0: all).
+
+    On a few cores, batches in parallel with one thread each beat one batch on all
+    cores (measured 1.5x on 2 cores); on more cores, 2 threads per batch.
+    """
+    cores = threads if threads and threads > 0 else cpu_count()
+    if cores <= 4:
+        return cores, 1
+    return cores // 2, 2
+
+
+def check_cuda() -> str | None:
+    """None when CUDA can run CTranslate2 here, else what is missing (in words)."""
+    import ctranslate2
+
+    try:
+        count = ctranslate2.get_cuda_device_count()
+    except Exception as err:  # noqa: BLE001 - the wheel reports driver trouble in many ways
+        return f"CTranslate2 cannot query CUDA ({err})"
+    if count < 1:
+        return "no CUDA device (GPU and NVIDIA driver) is visible to CTranslate2"
+    for lib in CUDA_LIBS:
+        try:
+            ctypes.CDLL(lib)
+        except OSError:
+            return (f"{lib} (CUDA 12 cuBLAS, which ctranslate2 {ctranslate2.__version__} is built against) "
+                    "cannot be loaded")
+    return None
+
+
+def resolve_device(device: str) -> tuple[str, str]:
+    """``(device, note)``: validates ``cpu|cuda|auto``; cuda raises when unusable, auto falls back."""
+    if device not in DEVICES:
+        raise InputError(f"unknown device '{device}'", hint="use --device cpu, cuda or auto")
+    if device == "cpu":
+        return "cpu", ""
+    problem = check_cuda()
+    if problem is None:
+        return "cuda", ""
+    if device == "auto":
+        return "cpu", f"CUDA not used: {problem}; translating on the CPU"
+    raise UnavailableError(
+        f"--device cuda cannot be used: {problem}",
+        hint="install CUDA 12's cuBLAS (e.g. `pip install nvidia-cublas-cu12` and put its lib folder on "
+             "LD_LIBRARY_PATH), or use --device cpu (or auto)",
+    )
+
+
+@dataclass
+class _Step:
+    """One package loaded: tokenizer and CTranslate2 translator."""
+
+    package: pk.Package
+    sp: object
+    translator: object
+    prefix: str
+
+
+class ArgosEngine:
+    """Translates unit texts with one package, or two chained through English (pivot)."""
+
+    def __init__(self, route: list[pk.Package], *, device: str = "cpu", threads: int = 0):
+        import ctranslate2
+        import sentencepiece as spm
+
+        self.source, self.target = route[0].from_code, route[-1].to_code
+        self.device, self.note = resolve_device(device)
+        self.inter, self.intra = (1, 1) if self.device == "cuda" else thread_plan(threads)
+        supported = ctranslate2.get_supported_compute_types(self.device)
+        want = "float16" if self.device == "cuda" else "int8"
+        self.compute_type = want if want in supported else "auto"
+        self.max_batch = 256 if self.device == "cuda" else MAX_BATCH
+        self.packages = route
+        self.engine_name = f"argos/ctranslate2 {ctranslate2.__version__}"
+        self.model_name = "+".join(p.name for p in route)
+        self.model_version = "+".join(p.version for p in route)
+        self._steps = []
+        for pkg in route:
+            try:
+                sp = spm.SentencePieceProcessor(model_file=str(pkg.path / "sentencepiece.model"))
+                tr = ctranslate2.Translator(str(pkg.path / "model"), device=self.device,
+                                            compute_type=self.compute_type,
+                                            inter_threads=self.inter, intra_threads=self.intra)
+            except (RuntimeError, OSError, ValueError) as err:
+                if self.device == "cuda":
+                    raise UnavailableError(f"CUDA failed to load the model: {err}", hint="use --device cpu") from None
+                raise InputError(f"the model cannot be loaded: {err}", location=Location(pkg.path),
+                                 hint=f"reinstall it: invoke models.install --pair {pkg.pair}") from None
+            self._steps.append(_Step(pkg, sp, tr, pkg.target_prefix))
+
+    # ------------------------------------------------------------------ public
+
+    def translate(self, texts: Sequence[str], *, progress: Progress | None = None) -> list[Draft]:
+        """One draft per text, same order: all sentences of all texts in one batch per package."""
+        prepared = [tg.prepare(t) for t in texts]
+        sentences = [s for p in prepared for s in p.sentences]
+        total = len(sentences) * len(self._steps)
+        logprob = [0.0] * len(sentences)
+        ntok = [0] * len(sentences)
+        current = sentences
+        for k, step in enumerate(self._steps):
+            def report(done: int, k: int = k) -> None:
+                if progress:
+                    progress(k * len(sentences) + done, total)
+            current, lp, nt = self._run(step, current, report)
+            logprob = [a + b for a, b in zip(logprob, lp)]
+            ntok = [a + b for a, b in zip(ntok, nt)]
+        drafts, i = [], 0
+        for prep in prepared:
+            n = len(prep.sentences)
+            lp, nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
+            text = tg.restore(prep, current[i:i + n])
+            i += n
+            score = round(lp / nt * len(self._steps), 4) if nt else 0.0
+            drafts.append(Draft(text, min(score, 0.0), self.engine_name, self.model_name, self.model_version))
+        if progress and not total:
+            progress(0, 0)
+        return drafts
+
+    # ------------------------------------------------------------------ internals
+
+    def _run(self, step: _Step, sentences: list[str], report) -> tuple[list[str], list[float], list[int]]:
+        """Translate plain sentences; returns texts, summed log-probs and target token counts."""
+        out = [""] * len(sentences)
+        lps = [0.0] * len(sentences)
+        nts = [0] * len(sentences)
+        tokens = [step.sp.encode(s, out_type=str) for s in sentences]
+        todo = [i for i, t in enumerate(tokens) if t]
+        if not todo:
+            report(len(sentences))
+            return out, lps, nts
+        batch = [tokens[i] for i in todo]
+        # every inter thread gets work even for a handful of sentences
+        size = max(1, min(self.max_batch, math.ceil(len(batch) / self.inter)))
+        try:
+            results = step.translator.translate_batch(
+                batch, target_prefix=[[step.prefix]] * len(batch) if step.prefix else None,
+                max_batch_size=size, batch_type="examples", asynchronous=True,
+                beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
+                return_scores=True, replace_unknowns=True,
+            )
+            pending = list(range(len(results)))
+            done = len(sentences) - len(todo)
+            while pending:
+                still = []
+                for j in pending:
+                    if results[j].done():
+                        self._collect(step, results[j].result(), todo[j], out, lps, nts)
+                        done += 1
+                    else:
+                        still.append(j)
+                if len(still) != len(pending):
+                    report(done)
+                pending = still
+                if pending:
+                    time.sleep(0.01)
+        except RuntimeError as err:
+            if self.device == "cuda":
+                raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None
+            raise
+        return out, lps, nts
+
+    @staticmethod
+    def _collect(step: _Step, result, i: int, out, lps, nts) -> None:
+        hyp = list(result.hypotheses[0])
+        if step.prefix and hyp[:1] == [step.prefix]:
+            hyp = hyp[1:]  # strip the forced prefix per sentence (argos does it per paragraph)
+        # sentencepiece's own decode: argos's joins pieces and turns every "_" into a space
+        out[i] = step.sp.decode(hyp).strip() if hyp else ""
+        length = len(result.hypotheses[0]) + 1  # + </s>
+        # CTranslate2's score is the summed log-prob divided by length ** length_penalty
+        lps[i] = float(result.scores[0]) * length ** LENGTH_PENALTY
+        nts[i] = length
+
+
+def load(cfg, source: str, target: str, *, device: str = "cpu", threads: int = 0) -> ArgosEngine:
+    folder = pk.packages_dir(cfg)
+    chain = pk.route(folder, source, target)
+    if not chain:
+        raise pk.missing_error(source, target, folder)
+    return ArgosEngine(chain, device=device, threads=threads)

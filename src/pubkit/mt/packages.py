@@ -1,0 +1,298 @@
+"""Installed Argos Translate packages: where they live, what they are, safe install and removal.
+
+pubkit keeps argostranslate's on-disk layout (one folder per package holding
+``metadata.json``, ``model/`` and ``sentencepiece.model``) so that argostranslate sees the
+packages pubkit installs and the other way round, but reimplements the small format
+itself: argostranslate's own installer imports ``argostranslate.translate`` (and so torch).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import stat
+import time
+import uuid
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ..errors import EnvironmentProblem, InputError, Location, MissingError
+
+TMP_PREFIX = ".pubkit-tmp-"
+# Uncompressed size limit of one package (the largest real Argos packages are ~400 MB).
+DEFAULT_MAX_BYTES = 2 * 1024**3
+# A zip entry that inflates more than this is a zip bomb, not a model (int8 weights barely compress).
+MAX_RATIO = 200
+INSTALL_HINT = "invoke models.install --pair {pair}   (or --file X.argosmodel on a machine without internet)"
+
+
+@dataclass(frozen=True)
+class Package:
+    """One installed package folder and its metadata."""
+
+    path: Path
+    from_code: str
+    to_code: str
+    name: str  # metadata "code", e.g. "translate-en_ru"
+    version: str
+    target_prefix: str = ""
+    from_name: str = ""
+    to_name: str = ""
+
+    @property
+    def pair(self) -> str:
+        return f"{self.from_code}-{self.to_code}"
+
+
+def packages_dir(cfg=None) -> Path:
+    """Where models live: pubkit.toml ``[models] dir``, else where argostranslate keeps them."""
+    raw = getattr(cfg, "raw", None) or {}
+    configured = raw.get("models", {}).get("dir") if isinstance(raw.get("models"), dict) else None
+    if configured:
+        path = Path(os.path.expanduser(configured))
+        return path if path.is_absolute() else cfg.root / path
+    if os.environ.get("ARGOS_PACKAGES_DIR"):
+        return Path(os.environ["ARGOS_PACKAGES_DIR"])
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "argos-translate" / "packages"
+
+
+def parse_pair(pair: str) -> tuple[str, str]:
+    """``"en-ru"`` (or ``en_ru``, ``en→ru``) → ``("en", "ru")``."""
+    parts = re.split(r"\s*(?:->|→|-|_|:)\s*", (pair or "").strip())
+    if len(parts) != 2 or not all(re.fullmatch(r"[A-Za-z]{2,3}(?:[A-Za-z0-9]*)", p) for p in parts):
+        raise InputError(f"'{pair}' is not a language pair", hint="write it as SOURCE-TARGET, e.g. en-ru")
+    return parts[0].lower(), parts[1].lower()
+
+
+def read_metadata(folder: Path) -> dict:
+    path = folder / "metadata.json"
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("not an Argos package: no metadata.json", location=Location(folder)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise InputError(f"metadata.json cannot be read: {err}", location=Location(path)) from None
+    if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
+        raise InputError("metadata.json lacks from_code/to_code", location=Location(path))
+    if meta.get("type", "translate") != "translate":
+        raise InputError(f"package type '{meta.get('type')}' is not a translation model", location=Location(path))
+    return meta
+
+
+def load_package(folder: Path) -> Package:
+    meta = read_metadata(folder)
+    return Package(
+        path=folder,
+        from_code=str(meta["from_code"]),
+        to_code=str(meta["to_code"]),
+        name=str(meta.get("code") or f"translate-{meta['from_code']}_{meta['to_code']}"),
+        version=str(meta.get("package_version", "")),
+        target_prefix=str(meta.get("target_prefix") or ""),
+        from_name=str(meta.get("from_name", "")),
+        to_name=str(meta.get("to_name", "")),
+    )
+
+
+def installed(folder: Path) -> list[Package]:
+    """Every valid package in ``folder``, sorted by pair then version (newest last)."""
+    found = []
+    if not folder.is_dir():
+        return found
+    for sub in sorted(folder.iterdir()):
+        if sub.name.startswith(".") or not sub.is_dir():
+            continue
+        with contextlib.suppress(InputError):
+            found.append(load_package(sub))
+    return sorted(found, key=lambda p: (p.pair, _version_key(p.version), p.path.name))
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(x) if x.isdigit() else 0 for x in re.split(r"[._-]", version or "0"))
+
+
+def find(folder: Path, source: str, target: str) -> Package | None:
+    """The newest installed package for one direct pair, or None."""
+    matches = [p for p in installed(folder) if (p.from_code, p.to_code) == (source, target)]
+    return matches[-1] if matches else None
+
+
+def route(folder: Path, source: str, target: str, pivot: str = "en") -> list[Package] | None:
+    """Packages to chain for a pair: direct if installed, else through ``pivot`` (as Argos does)."""
+    direct = find(folder, source, target)
+    if direct:
+        return [direct]
+    if pivot not in (source, target):
+        first, second = find(folder, source, pivot), find(folder, pivot, target)
+        if first and second:
+            return [first, second]
+    return None
+
+
+def missing_error(source: str, target: str, folder: Path, pivot: str = "en") -> MissingError:
+    tried = f"{source}→{target}"
+    if pivot not in (source, target):
+        tried += f", nor {source}→{pivot} and {pivot}→{target} to pivot through English,"
+    return MissingError(
+        f"no translation model for {source}→{target}: {tried} is not installed in {folder}",
+        hint=INSTALL_HINT.format(pair=f"{source}-{target}"),
+    )
+
+
+# ------------------------------------------------------------------ safe extraction
+
+
+def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
+    """Validate every entry; return the single top-level folder name."""
+    loc = Location(archive)
+    tops, total = set(), 0
+    for info in zf.infolist():
+        name = info.filename
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise InputError(f"refused: the archive contains a symbolic link ({name})", location=loc,
+                             hint="a model package holds plain files only; get it from a trusted source")
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if (name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts or not parts
+                or "\x00" in name):
+            raise InputError(f"refused: unsafe path in archive ({name!r})", location=loc,
+                             hint="the archive tries to write outside its folder; do not install it")
+        total += info.file_size
+        if total > max_bytes:
+            raise InputError(f"refused: the archive unpacks to more than {max_bytes // 1024**2} MB", location=loc,
+                             hint="a zip bomb or not a model package; raise [models] max_mb if it is genuine")
+        if info.compress_size and info.file_size > 1024**2 and info.file_size / info.compress_size > MAX_RATIO:
+            raise InputError(f"refused: {name} inflates {info.file_size // info.compress_size}x (zip bomb)",
+                             location=loc)
+        tops.add(parts[0])
+    if len(tops) != 1:
+        raise InputError("not an Argos package: the archive must hold exactly one top-level folder",
+                         location=loc, hint="found: " + ", ".join(sorted(tops)[:5]))
+    top = tops.pop()
+    if top.startswith("."):
+        raise InputError(f"refused: hidden top-level folder {top!r}", location=loc)
+    return top
+
+
+def _extract(zf: zipfile.ZipFile, dest: Path, max_bytes: int, archive: Path) -> None:
+    """Extract regular files only, counting real bytes (headers can lie about sizes)."""
+    written = 0
+    for info in zf.infolist():
+        target = dest.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
+        if not target.resolve().is_relative_to(dest.resolve()):
+            raise InputError(f"refused: unsafe path in archive ({info.filename!r})", location=Location(archive))
+        if info.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(info) as src, open(target, "wb") as out:
+            while chunk := src.read(1 << 20):
+                written += len(chunk)
+                if written > max_bytes:
+                    raise InputError("refused: the archive unpacks to more than declared (zip bomb)",
+                                     location=Location(archive))
+                out.write(chunk)
+
+
+def install_archive(archive: Path, folder: Path, *, expect: tuple[str, str] | None = None,
+                    max_bytes: int = DEFAULT_MAX_BYTES) -> Package:
+    """Install a ``.argosmodel`` into ``folder`` atomically; replaces a package of the same pair.
+
+    Extracts into a temporary folder inside ``folder``, validates the package (metadata, pair,
+    model, tokenizer), then renames it into place: a failure leaves nothing half-installed.
+    """
+    archive = Path(archive)
+    loc = Location(archive)
+    if not archive.is_file():
+        raise MissingError("no such model file", location=loc, hint="give the path of a .argosmodel file")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot create the models folder: {err.strerror}", location=Location(folder)) from None
+    _clean_stale(folder)
+    tmp = folder / f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}"
+    try:
+        try:
+            with zipfile.ZipFile(archive) as zf:
+                top = _check_members(zf, archive, max_bytes)
+                tmp.mkdir()
+                _extract(zf, tmp, max_bytes, archive)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as err:
+            raise InputError(f"not a valid .argosmodel (zip) file: {err}", location=loc,
+                             hint="the download may be truncated or corrupt; fetch it again") from None
+        except zlib.error as err:
+            raise InputError(f"corrupt archive: {err}", location=loc, hint="fetch the file again") from None
+        staged = tmp / top
+        if not staged.is_dir():
+            raise InputError("not an Argos package: no top-level folder", location=loc)
+        pkg = _validate(staged, archive, expect)
+        final = folder / top
+        old = [p for p in installed(folder) if p.pair == pkg.pair] + ([load_or_none(final)] if final.exists() else [])
+        trash = folder / f"{TMP_PREFIX}old-{uuid.uuid4().hex[:12]}"
+        trash.mkdir()
+        for i, prev in enumerate(p for p in old if p is not None):
+            if prev.path.exists():
+                os.replace(prev.path, trash / f"{i}")
+        if final.exists():  # a folder of that name that is no valid package
+            os.replace(final, trash / "stray")
+        os.replace(staged, final)
+        shutil.rmtree(trash, ignore_errors=True)
+        return load_package(final)
+    except OSError as err:
+        raise EnvironmentProblem(f"cannot install the model: {err.strerror}", location=Location(folder),
+                                 hint="check free disk space and permissions; nothing was installed") from None
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def load_or_none(folder: Path) -> Package | None:
+    try:
+        return load_package(folder)
+    except InputError:
+        return None
+
+
+def _validate(staged: Path, archive: Path, expect: tuple[str, str] | None) -> Package:
+    pkg = load_package(staged)
+    loc = Location(archive)
+    if expect and (pkg.from_code, pkg.to_code) != expect:
+        raise InputError(
+            f"the package is {pkg.from_code}→{pkg.to_code}, not the requested {expect[0]}→{expect[1]}",
+            location=loc, hint="check the file or the index entry; nothing was installed",
+        )
+    if not (staged / "model" / "model.bin").is_file():
+        raise InputError("not an Argos package: no model/model.bin", location=loc)
+    if not (staged / "sentencepiece.model").is_file():
+        raise InputError("unsupported package: no sentencepiece.model (bpe.model packages are not supported)",
+                         location=loc)
+    return pkg
+
+
+def remove(folder: Path, source: str, target: str) -> list[Package]:
+    """Remove every installed package of one pair; returns what was removed."""
+    gone = [p for p in installed(folder) if (p.from_code, p.to_code) == (source, target)]
+    if not gone:
+        raise MissingError(f"no model for {source}→{target} is installed", location=Location(folder),
+                           hint="`invoke models.list` shows what is installed")
+    for pkg in gone:
+        trash = folder / f"{TMP_PREFIX}rm-{uuid.uuid4().hex[:12]}"
+        try:
+            os.replace(pkg.path, trash)
+        except OSError as err:
+            raise EnvironmentProblem(f"cannot remove: {err.strerror}", location=Location(pkg.path)) from None
+        shutil.rmtree(trash, ignore_errors=True)
+    return gone
+
+
+def _clean_stale(folder: Path) -> None:
+    """Leftovers of an interrupted install (argostranslate would choke on them)."""
+    for sub in folder.glob(f"{TMP_PREFIX}*"):
+        with contextlib.suppress(OSError):
+            if time.time() - sub.stat().st_mtime < 3600:  # maybe another run's install in progress
+                continue
+        shutil.rmtree(sub, ignore_errors=True) if sub.is_dir() else sub.unlink(missing_ok=True)
