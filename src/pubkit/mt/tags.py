@@ -94,6 +94,11 @@ def prepare(text: str) -> Prepared:
         if tag.kind == "open" and tag.offset < e and before and not plain[tag.offset - 1:tag.offset].isspace():
             before -= 1  # inside a word: "un<1>usual</1>" opens before that word
         tag.sentence, tag.frac = idx, before / total
+    for prev, tag in zip(tags, tags[1:]):  # keep input order even where sentence edges are ambiguous
+        if tag.sentence < prev.sentence:
+            tag.sentence, tag.frac = prev.sentence, prev.frac
+        elif tag.sentence == prev.sentence:
+            tag.frac = max(tag.frac, prev.frac)
     inside = {}
     for a, tag in enumerate(tags):
         if tag.kind == "open":

@@ -1,0 +1,153 @@
+"""The Argos/CTranslate2 engine on a tiny synthetic package: structure, tags, offline, determinism."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from pubkit.errors import InputError, MissingError, UnavailableError
+from pubkit.mt import Draft, load_engine
+from pubkit.mt import argos
+from pubkit.segment import tags_in
+
+TEXTS = [
+    "The workers of Zhanaozen went on strike. Mr. Smith said the U.S. embassy was closed.",
+    "Prices for <1>gas</1> doubled overnight, e.g. in <2>Mangystau</2>. Protests spread to Almaty.",
+    "Run <1/> to see the decree. See No. 5 for details.",
+    "",
+    "<1/>",
+    "A <1>nested <2>emphasis</2> here</1>.",
+]
+
+
+@pytest.fixture(scope="module")
+def engine_ru(shared_packages, tmp_path_factory):
+    from pubkit.config import load_config
+
+    proj = tmp_path_factory.mktemp("cfg")
+    from .conftest import ROOT
+
+    toml = (ROOT / "pubkit.toml").read_text(encoding="utf-8")
+    (proj / "pubkit.toml").write_text(toml + f'\n[models]\ndir = "{shared_packages}"\n', encoding="utf-8")
+    cfg = load_config(proj)
+    return cfg, load_engine(cfg, "en", "ru", threads=2)
+
+
+def test_one_draft_per_text_with_provenance(engine_ru):
+    _, engine = engine_ru
+    drafts = engine.translate(TEXTS)
+    assert len(drafts) == len(TEXTS)
+    for text, draft in zip(TEXTS, drafts):
+        assert isinstance(draft, Draft)
+        assert draft.model == "translate-en_ru" and draft.version == "1.0"
+        assert draft.engine.startswith("argos/ctranslate2 ")
+        assert draft.score <= 0
+        assert tags_in(draft.text) == tags_in(text)
+        if text and text != "<1/>":
+            assert draft.text.strip() and draft.score < 0
+    assert drafts[3].text == "" and drafts[4].text == "<1/>"
+
+
+def test_deterministic(engine_ru):
+    _, engine = engine_ru
+    assert engine.translate(TEXTS) == engine.translate(TEXTS)
+
+
+def test_progress_reports_sentences(engine_ru):
+    _, engine = engine_ru
+    seen = []
+    engine.translate(TEXTS, progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1] == 7  # sentences of TEXTS
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_offline_with_networking_blocked(engine_ru, monkeypatch):
+    cfg, _ = engine_ru
+
+    def refuse(*args, **kwargs):
+        raise OSError("networking is blocked in this test")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    engine = load_engine(cfg, "en", "ky")
+    drafts = engine.translate(TEXTS[:3])
+    assert all(d.text for d in drafts)
+
+
+def test_pivot_through_english(engine_ru):
+    cfg, _ = engine_ru
+    engine = load_engine(cfg, "fr", "ru")
+    drafts = engine.translate(["Ce texte est en <1>français</1>. Il est court."])
+    assert drafts[0].model == "translate-fr_en+translate-en_ru" and drafts[0].version == "1.0+1.0"
+    assert tags_in(drafts[0].text) == ["<1>", "</1>"]
+
+
+def test_target_prefix_is_stripped_per_sentence(engine_ru):
+    cfg, _ = engine_ru
+    engine = load_engine(cfg, "en", "de")
+    drafts = engine.translate(["One sentence here. Another one there. A third."])
+    assert "__de__" not in drafts[0].text and "de" not in drafts[0].text.split()[:1]
+
+
+def test_missing_pair(engine_ru):
+    cfg, _ = engine_ru
+    with pytest.raises(MissingError) as err:
+        load_engine(cfg, "en", "kk")
+    assert "en→kk" in err.value.message and "invoke models.install --pair en-kk" in err.value.hint
+
+
+def test_cuda_unavailable_is_explained(engine_ru, monkeypatch):
+    cfg, _ = engine_ru
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 0)
+    with pytest.raises(UnavailableError, match="no CUDA device") as err:
+        load_engine(cfg, "en", "ru", device="cuda")
+    assert "--device cpu" in err.value.hint
+    assert load_engine(cfg, "en", "ru", device="auto").device == "cpu"
+    with pytest.raises(InputError, match="unknown device"):
+        load_engine(cfg, "en", "ru", device="tpu")
+
+
+def test_cublas_missing_is_named(monkeypatch):
+    import ctypes
+
+    import ctranslate2
+
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+
+    def no_lib(name, *a, **k):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_lib)
+    assert "libcublas.so.12" in argos.check_cuda()
+
+
+def test_thread_plan():
+    assert argos.thread_plan(2) == (2, 1)
+    assert argos.thread_plan(1) == (1, 1)
+    assert argos.thread_plan(16) == (8, 2)
+
+
+def test_no_torch_or_stanza_imported(shared_packages, tmp_path):
+    """In a fresh interpreter: translating imports neither torch nor stanza (nor argostranslate.translate)."""
+    script = textwrap.dedent(f"""
+        import json, sys
+        from pathlib import Path
+        from pubkit.mt import packages as pk
+        from pubkit.mt.argos import ArgosEngine
+        engine = ArgosEngine(pk.route(Path({str(shared_packages)!r}), "en", "ru"))
+        engine.translate(["A sentence. Another <1>one</1>."])
+        print(json.dumps([m for m in ("torch", "stanza", "argostranslate.translate", "spacy")
+                          if m in sys.modules]))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+    for name in ("torch", "stanza"):
+        assert name not in sys.modules
