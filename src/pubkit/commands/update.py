@@ -1,10 +1,80 @@
-"""`invoke update`: not built yet."""
+"""`invoke update`: merge source changes into translations/<lang>/<article>.po.
 
-from ..errors import NotBuiltError
+Why: reviewers edit PO files while editors edit sources; this brings the two together like
+``sphinx-intl update``, needs no model, and never drops reviewed text (see
+:mod:`pubkit.catalog.merge`). Every file is validated before any is written; writes are
+atomic and refuse to replace a file a reviewer saved while pubkit was running.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import LanguageCatalogs, MergeReport, PoFile, load_language, merged, save
+from ..catalog.store import raise_for_strays
+from ..config import Config, load_config
+from ..errors import ConfigError, Location
+from ..fsio import project_lock
+from ..model import Document
+from ..project import load_articles
+from ..ui import info
 
 
-def run(*args, **kwargs) -> int:
-    raise NotBuiltError(
-        "`update` is not built yet",
-        hint="see the project's open issues; nothing was changed",
-    )
+@dataclass
+class UpdateResult:
+    written: list[Path] = field(default_factory=list)
+    reports: dict[tuple[str, str], MergeReport] = field(default_factory=dict)
+    files: dict[tuple[str, str], PoFile] = field(default_factory=dict)  # (lang, slug) -> merged
+
+
+def select_langs(cfg: Config, langs) -> list[str]:
+    if not langs:
+        return list(cfg.targets)
+    for lang in langs:
+        if lang not in cfg.targets:
+            raise ConfigError(
+                f"'{lang}' is not a target language", location=Location(cfg.root / "pubkit.toml"),
+                hint="targets: " + ", ".join(cfg.targets),
+            )
+    return list(langs)
+
+
+def update_catalogs(cfg: Config, docs: list[Document], all_docs: list[Document], langs: list[str],
+                    *, write: bool = True) -> UpdateResult:
+    """Merge every selected (language, article) pair; write the files that changed.
+
+    The caller holds the project lock. All files are read and merged before the first
+    write, so a syntax error anywhere stops the run with nothing written.
+    """
+    raise_for_strays(cfg, {d.meta.slug for d in all_docs})
+    result = UpdateResult()
+    slugs = [d.meta.slug for d in all_docs]
+    loaded: dict[str, LanguageCatalogs] = {lang: load_language(cfg, lang, slugs) for lang in langs}
+    for lang in langs:
+        for doc in docs:
+            pf, report = merged(cfg, doc, lang, loaded[lang])
+            result.files[(lang, doc.meta.slug)] = pf
+            result.reports[(lang, doc.meta.slug)] = report
+    if write:
+        for pf in result.files.values():
+            if save(pf, root=cfg.root):
+                result.written.append(pf.path)
+    return result
+
+
+def run(root: Path | None = None, langs=None, article: str | None = None, **_ignored) -> int:
+    cfg = load_config(root)
+    with project_lock(cfg.root):
+        all_docs = load_articles(cfg)
+        docs = [d for d in all_docs if d.meta.slug == article] if article else all_docs
+        if article and not docs:
+            load_articles(cfg, article)  # raises MissingError with the known slugs
+        result = update_catalogs(cfg, docs, all_docs, select_langs(cfg, langs))
+    for (lang, slug), rep in sorted(result.reports.items()):
+        pf = result.files[(lang, slug)]
+        what = "written" if pf.path in result.written else "unchanged"
+        info(f"{lang}/{slug}.po: {what} (kept {rep.kept}, restored {rep.restored}, "
+             f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
+             f"obsoleted {rep.obsoleted})")
+    return 0

@@ -1,0 +1,216 @@
+"""PO files: read with polib, write exactly as GNU gettext would, save atomically.
+
+Why: reviewers open these files in Poedit, Weblate or a text editor and run gettext tools
+on them. Reading goes through polib (a maintained parser) plus the checks polib skips
+(charset, duplicates); writing is pubkit's own so that ``msgcat`` leaves a file
+byte-identical and a second ``update`` changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from .. import __version__
+from ..errors import InputError, Location
+from ..fsio import atomic_write
+from .wrap import PAGE_WIDTH, format_field
+
+# gettext's plural rules (from its plural-table / CLDR); a language not listed gets the
+# Germanic rule, which is right for most European languages.
+PLURAL_FORMS = {
+    "en": "nplurals=2; plural=(n != 1);",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+          "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
+          "(n%100<10 || n%100>=20) ? 1 : 2);",
+    "ky": "nplurals=2; plural=(n != 1);",
+    "kk": "nplurals=2; plural=(n != 1);",
+    "de": "nplurals=2; plural=(n != 1);",
+    "es": "nplurals=2; plural=(n != 1);",
+    "tr": "nplurals=2; plural=(n != 1);",
+}
+DEFAULT_PLURAL = "nplurals=2; plural=(n != 1);"
+TRANSLATORS_FIELD = "X-Pubkit-Translators"
+NO_TRANSLATOR = "none yet <translators@invalid>"
+
+
+@dataclass
+class PoFile:
+    """A loaded PO file: polib's catalog plus what is needed to write it back safely."""
+
+    path: Path
+    po: polib.POFile
+    mtime_ns: int | None  # None: the file does not exist yet
+    text: str = ""  # as read, to tell whether anything changed
+
+
+def rel(path: Path, root: Path | None) -> Path:
+    if root is not None:
+        try:
+            return Path(path).relative_to(root)
+        except ValueError:
+            pass
+    return Path(path)
+
+
+def _line_of(text: str, needle: str) -> int:
+    for i, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return i
+    return 0
+
+
+def load(path: Path, *, root: Path | None = None) -> PoFile:
+    """Read and validate one PO file; raise InputError naming file and line on bad input."""
+    path = Path(path)
+    shown = rel(path, root)
+    try:
+        raw = path.read_bytes()
+        mtime = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return PoFile(path, polib.POFile(wrapwidth=PAGE_WIDTH), None, "")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise InputError(
+            "is not UTF-8 text", location=Location(shown, line),
+            hint="pubkit's PO files are UTF-8; convert it with `msgconv -t UTF-8` or re-save it as UTF-8 in your editor",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    m = re.search(r"charset=([A-Za-z0-9_.:-]+)", text[:4000])
+    if m and m.group(1).replace("-", "").lower() != "utf8":
+        raise InputError(
+            f"the header declares charset {m.group(1)}, but pubkit reads and writes UTF-8 only",
+            location=Location(shown, _line_of(text, "charset=")),
+            hint='change the header line to "Content-Type: text/plain; charset=UTF-8\\n" (the text must be UTF-8)',
+        )
+    try:
+        po = polib.pofile(text, encoding="utf-8", wrapwidth=PAGE_WIDTH)
+    except (OSError, ValueError) as err:
+        msg = str(err)
+        lm = re.search(r"line (\d+)", msg)
+        what = msg.split(":", 1)[1].strip() if ":" in msg else "unexpected text"
+        raise InputError(
+            f"PO syntax error: {what}", location=Location(shown, int(lm.group(1)) if lm else 0),
+            hint="fix the line by hand (check quotes and keywords) or restore the file from version control; nothing was written",
+        ) from None
+    seen: dict[tuple, int] = {}
+    for e in po:
+        key = (e.msgctxt, e.msgid)
+        if key in seen:
+            raise InputError(
+                f"duplicate entry for the same source text (first at line {seen[key]})",
+                location=Location(shown, e.linenum or 0),
+                hint="keep one of the two entries (the one with the reviewed translation) and delete the other",
+            )
+        seen[key] = e.linenum or 0
+    return PoFile(path, po, mtime, text)
+
+
+# ----------------------------------------------------------------- writing
+
+
+def _comment_lines(prefix: str, text: str) -> list[str]:
+    return [f"{prefix} {line}".rstrip() if line else prefix for line in text.split("\n")]
+
+
+def _entry_lines(e: polib.POEntry) -> list[str]:
+    obsolete = bool(e.obsolete)
+    p = "#~ " if obsolete else ""
+    out: list[str] = []
+    if e.tcomment:
+        out += _comment_lines("#", e.tcomment)
+    if e.comment:
+        out += _comment_lines("#.", e.comment)
+    if e.occurrences and not obsolete:
+        out += _references(e.occurrences)
+    if e.flags:
+        out.append("#, " + ", ".join(e.flags))
+    if e.previous_msgctxt:
+        out += format_field("msgctxt", e.previous_msgctxt, prefix="#~| " if obsolete else "#| ")
+    if e.previous_msgid:
+        out += format_field("msgid", e.previous_msgid, prefix="#~| " if obsolete else "#| ")
+    if e.msgctxt is not None:
+        out += format_field("msgctxt", e.msgctxt, prefix=p)
+    out += format_field("msgid", e.msgid, prefix=p)
+    out += format_field("msgstr", e.msgstr, prefix=p)
+    return out
+
+
+def _references(occurrences) -> list[str]:
+    refs = [f"{f}:{n}" if n else f for f, n in occurrences]
+    lines, cur = [], "#:"
+    for ref in refs:
+        if len(cur) > 2 and len(cur) + 1 + len(ref) > PAGE_WIDTH:
+            lines.append(cur)
+            cur = "#:"
+        cur += " " + ref
+    lines.append(cur)
+    return lines
+
+
+def dumps(po: polib.POFile) -> str:
+    """The file's text, as GNU ``msgcat`` would write it (so msgcat changes nothing)."""
+    blocks: list[list[str]] = []
+    head: list[str] = []
+    if po.header:
+        head += _comment_lines("#", po.header)
+    if po.metadata_is_fuzzy:
+        head.append("#, fuzzy")
+    meta = "".join(f"{k}: {v}\n" for k, v in po.metadata.items())
+    head += format_field("msgid", "") + format_field("msgstr", meta)
+    blocks.append(head)
+    active = [e for e in po if not e.obsolete]
+    obsolete = [e for e in po if e.obsolete]
+    blocks += [_entry_lines(e) for e in active]
+    blocks += [_entry_lines(e) for e in obsolete]
+    return "\n\n".join("\n".join(b) for b in blocks) + "\n"
+
+
+def save(pf: PoFile, *, root: Path | None = None) -> bool:
+    """Write the file atomically if its text changed; never over a file edited meanwhile.
+
+    Returns whether anything was written. ``X-Generator`` names pubkit only when pubkit
+    actually rewrote the file, so a no-op run leaves a reviewer tool's header alone.
+    """
+    text = dumps(pf.po)
+    if text == pf.text:
+        return False
+    if pf.po.metadata.get("X-Generator") != f"pubkit {__version__}":
+        pf.po.metadata["X-Generator"] = f"pubkit {__version__}"
+        text = dumps(pf.po)
+    atomic_write(pf.path, text, expect_mtime_ns=pf.mtime_ns if pf.mtime_ns is not None else _absent(pf.path))
+    pf.text = text
+    pf.mtime_ns = pf.path.stat().st_mtime_ns
+    return True
+
+
+def _absent(path: Path) -> int | None:
+    """A file that did not exist when read but exists now was created meanwhile: refuse."""
+    return -1 if Path(path).exists() else None
+
+
+def header_fields(*, slug: str, lang_code: str, lang_name: str, date: str) -> dict[str, str]:
+    """A complete header for a new PO file (msgfmt -c accepts it)."""
+    return {
+        "Project-Id-Version": slug,
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": date,
+        "PO-Revision-Date": date,
+        "Last-Translator": NO_TRANSLATOR,
+        "Language-Team": lang_name,
+        "Language": lang_code,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": PLURAL_FORMS.get(lang_code, DEFAULT_PLURAL),
+        TRANSLATORS_FIELD: "",
+        "X-Generator": f"pubkit {__version__}",
+    }

@@ -1,0 +1,56 @@
+"""A document's translatable units as catalog entries (the "POT" side of a merge).
+
+Why: the source document is the template; keeping it as plain values (not a .pot file on
+disk) means ``update`` and the build see the same entries and nothing can drift.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Document
+from ..segment import Unit, segment
+
+KIND_NOTES = {
+    "title": "Title",
+    "subtitle": "Subtitle",
+    "heading": "Heading",
+    "paragraph": "",
+    "list-item": "List item",
+    "dateline": "Dateline (place and date under the text)",
+    "signature": "Signature",
+}
+
+
+@dataclass(frozen=True)
+class TemplateEntry:
+    msgid: str
+    msgctxt: str | None  # the unit key, only where the same text occurs twice
+    file: str
+    line: int
+    notes: tuple[str, ...]
+    unit: Unit
+
+
+def _notes(unit: Unit) -> tuple[str, ...]:
+    notes = [KIND_NOTES.get(unit.kind, "")] if KIND_NOTES.get(unit.kind) else []
+    for ph in unit.placeholders:
+        if ph.kind == "code":
+            notes.append(f"<{ph.id}/> = code “{ph.code}” (keep as is)")
+        elif ph.kind == "link":
+            notes.append(f"<{ph.id}>…</{ph.id}> = link to {ph.url}")
+        else:
+            notes.append(f"<{ph.id}>…</{ph.id}> = {'emphasis' if ph.kind == 'emph' else 'strong emphasis'}")
+    return tuple(notes)
+
+
+def template(doc: Document) -> list[TemplateEntry]:
+    """One entry per unit in reading order; msgctxt only disambiguates repeated texts."""
+    units = segment(doc)
+    counts = Counter(u.text for u in units)
+    file = doc.meta.source_file or f"seeds/{doc.meta.slug}"
+    return [
+        TemplateEntry(u.text, u.key if counts[u.text] > 1 else None, file, u.line, _notes(u), u)
+        for u in units
+    ]
