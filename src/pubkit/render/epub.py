@@ -1,0 +1,183 @@
+"""EPUB 3 editions with ebooklib, from the shared HTML rendering.
+
+Content documents are rendered by the templates in ``templates/epub/`` (XHTML, each with
+``lang``/``xml:lang`` and both stylesheets linked); ebooklib packages them with an NCX and
+the Dublin Core and accessibility metadata. Two things ebooklib does not do are done after
+it writes: ``xml:lang`` on the OPF ``<package>`` element, and a reproducible zip (entries
+in a fixed order with timestamps pinned to the build date / ``SOURCE_DATE_EPOCH``).
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+import zipfile
+from pathlib import Path
+
+from ..config import Config
+from ..edition import Edition
+from ..fsio import atomic_write
+from . import assets
+from .cover import cover_png
+from .html import clean, context, render_template
+
+XHTML = "application/xhtml+xml"
+PAGES = ("cover", "titlepage", "nav", "text", "colophon", "licences")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def identifier(edition: Edition) -> str:
+    """The edition's stable identifier: given by localization, else derived from slug + language."""
+    if edition.identifier:
+        return edition.identifier
+    name = f"pubkit:{edition.doc.meta.slug}:{edition.language.code}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+def _nav_entries(ctx: dict) -> list[dict]:
+    sections = [{"href": f"text.xhtml#{e.id}", "title": e.title, "children": []} for e in ctx["toc"] if e.level == 1]
+    # deeper headings go under the preceding top-level one
+    current = None
+    out_sections = []
+    for e in ctx["toc"]:
+        entry = {"href": f"text.xhtml#{e.id}", "title": e.title, "children": []}
+        if e.level == 1 or current is None:
+            current = entry
+            out_sections.append(entry)
+        else:
+            current["children"].append(entry)
+    del sections
+    t = ctx["t"]
+    return [
+        {"href": "titlepage.xhtml", "title": t("title_page"), "children": []},
+        {"href": "text.xhtml", "title": ctx["title"], "children": out_sections},
+        {"href": "colophon.xhtml", "title": t("colophon"), "children": []},
+    ]
+
+
+def build_book(edition: Edition, cfg: Config):
+    from ebooklib import epub
+
+    ctx = context(edition, cfg, "epub")
+    css = assets.stylesheets(cfg, "epub")
+    fonts = assets.font_paths(cfg)
+    ctx.update(
+        stylesheets=[p.name for p in css],
+        licences=assets.licences(cfg),
+        cover_image="images/cover.png",
+        nav=_nav_entries(ctx),
+    )
+    lang = ctx["lang"]
+    t = ctx["t"]
+    meta = edition.doc.meta
+
+    book = epub.EpubBook()
+    book.set_identifier(identifier(edition))
+    book.set_title(ctx["title"])
+    book.set_language(lang)
+    for i, name in enumerate(ctx["author_names"], 1):
+        book.add_author(name, uid=f"creator-{i}", role="aut")
+    if meta.date:
+        book.add_metadata("DC", "date", meta.date)
+    if ctx["source"]:
+        book.add_metadata("DC", "source", ctx["source"])
+    if ctx["subtitle"]:
+        book.add_metadata("DC", "description", ctx["subtitle"])
+    n = 0
+    for name in ctx["translators"]:
+        n += 1
+        book.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}"})
+        book.add_metadata(None, "meta", "trl", {"refines": f"#contributor-{n}", "property": "role", "scheme": "marc:relators"})
+    for credit in ctx["machine_credits"]:
+        n += 1
+        text = t("machine_credit", credit=credit, percent=ctx["reviewed_percent"])
+        book.add_metadata("DC", "contributor", f"{t('machine_translation')}: {text}", {"id": f"contributor-{n}"})
+        book.add_metadata(None, "meta", "trl", {"refines": f"#contributor-{n}", "property": "role", "scheme": "marc:relators"})
+    if not edition.is_source and not ctx["machine_credits"]:
+        book.add_metadata("DC", "description", t("no_machine"))
+    for prop, values in (
+        ("schema:accessMode", ("textual", "visual")),
+        ("schema:accessModeSufficient", ("textual",)),
+        ("schema:accessibilityFeature", ("structuralNavigation", "tableOfContents", "readingOrder",
+                                         "alternativeText", "displayTransformability")),
+        ("schema:accessibilityHazard", ("none",)),
+        ("schema:accessibilitySummary", (" ".join(t("a11y_summary").split()),)),
+    ):
+        for value in values:
+            book.add_metadata(None, "meta", value, {"property": prop})
+
+    book.set_cover("images/cover.png", cover_png(
+        ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], cfg.templates / "fonts"), create_page=False)
+    for path in css:
+        book.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=path.name, media_type="text/css",
+                                    content=path.read_bytes()))
+    for path in fonts:
+        book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=f"fonts/{path.name}", media_type="font/ttf",
+                                    content=path.read_bytes()))
+    items = {}
+    for page in PAGES:
+        body = render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx)
+        item = epub.EpubItem(uid=page, file_name=f"{page}.xhtml", media_type=XHTML, content=body.encode("utf-8"))
+        item.properties = ["nav"] if page == "nav" else []
+        book.add_item(item)
+        items[page] = item
+    book.add_item(epub.EpubNcx())
+    book.toc = [
+        epub.Link("titlepage.xhtml", t("title_page"), "toc-titlepage"),
+        (epub.Section(ctx["title"], "text.xhtml"),
+         [epub.Link(f"text.xhtml#{e.id}", e.title, f"toc-{e.id}") for e in ctx["toc"]]),
+        epub.Link("colophon.xhtml", t("colophon"), "toc-colophon"),
+    ]
+    book.spine = [items["cover"], items["titlepage"], items["nav"], items["text"], items["colophon"],
+                  (items["licences"], "no")]
+    return book
+
+
+def _package_lang(opf: bytes, lang: str) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(opf)
+    root.set(XML_LANG, lang)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
+
+
+def reproducible_zip(data: bytes, lang: str, date_time: tuple[int, ...]) -> bytes:
+    """Re-pack ebooklib's EPUB: mimetype first and stored, pinned timestamps and modes, OPF lang."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        names = src.namelist()
+        order = ["mimetype"] + [n for n in names if n != "mimetype"]
+        for name in order:
+            body = src.read(name)
+            if name.endswith(".opf"):
+                body = _package_lang(body, lang)
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.create_system = 3
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, body, compresslevel=9 if name != "mimetype" else None)
+    return out.getvalue()
+
+
+def to_epub_bytes(edition: Edition, cfg: Config) -> bytes:
+    from ebooklib import epub
+
+    when = assets.build_datetime(edition)
+    book = build_book(edition, cfg)
+    buf = io.BytesIO()
+    epub.write_epub(buf, book, {"mtime": when, "epub3_landmark": False, "epub2_guide": False,
+                                "play_order": {"enabled": True, "start_from": 1}})
+    stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    return reproducible_zip(buf.getvalue(), edition.language.code, stamp)
+
+
+def write(edition: Edition, cfg: Config, out: Path) -> None:
+    """Write the EPUB edition to exactly ``out``."""
+    atomic_write(out, to_epub_bytes(edition, cfg))
+
+
+__all__ = ["write", "to_epub_bytes", "build_book", "identifier", "clean"]

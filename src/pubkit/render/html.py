@@ -1,0 +1,357 @@
+"""The one HTML rendering of an Edition, shared by the EPUB and PDF writers.
+
+An :class:`~pubkit.edition.Edition` becomes a *view*: plain data (strings, numbers, and
+:class:`markupsafe.Markup` for inline text that was escaped here) that the Jinja2
+templates in ``templates/`` lay out. Templates decide the look; this module decides what
+is safe:
+
+- every character of text from a source or a PO file is escaped (autoescape is on, and
+  inline spans are escaped before they become Markup); characters XML forbids are dropped;
+- a link stays a link only when its URL is ``http:``, ``https:`` or ``mailto:``; any other
+  (``javascript:``, ``file:``, ``data:``, relative paths) is shown as its text only;
+- per-language typography (:mod:`pubkit.typography`) is applied here, once, to the model's
+  text spans; a passage left untranslated keeps the source language's typography and is
+  marked with ``lang`` of the source language.
+
+Template problems become :class:`~pubkit.errors.ConfigError` naming the template and line.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from ..config import Config
+from ..edition import Edition
+from ..errors import ConfigError, Location, MissingError
+from ..model import (
+    BlockQuote,
+    Code,
+    Dateline,
+    Emph,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Signature,
+    Strong,
+    Text,
+)
+from ..segment import encode, segment
+from ..typography import typeset_inlines, typeset_text
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+STRINGS_FILE = "strings.yaml"
+
+# ------------------------------------------------------------------ escaping
+
+
+def clean(text: str) -> str:
+    """Text without the characters XML 1.0 forbids (they cannot appear in XHTML)."""
+    return _XML_FORBIDDEN.sub("", text)
+
+
+def esc(text: str) -> Markup:
+    return escape(clean(text))
+
+
+def safe_url(url: str) -> str | None:
+    """The URL if a reader may follow it (http, https, mailto), else None."""
+    url = clean(url).strip()
+    m = re.match(r"^([A-Za-z][A-Za-z0-9+.\-]*):", url)
+    if not m or m.group(1).lower() not in SAFE_SCHEMES:
+        return None
+    if any(c.isspace() for c in url):
+        return None
+    return url
+
+
+def inline_html(spans: tuple[Inline, ...]) -> Markup:
+    """Inline spans as escaped HTML (XHTML-compatible)."""
+    out: list[str] = []
+    for span in spans:
+        if isinstance(span, Text):
+            out.append(esc(span.text))
+        elif isinstance(span, Code):
+            out.append(Markup("<code>%s</code>") % esc(span.text))
+        elif isinstance(span, Emph):
+            out.append(Markup("<em>%s</em>") % inline_html(span.children))
+        elif isinstance(span, Strong):
+            out.append(Markup("<strong>%s</strong>") % inline_html(span.children))
+        elif isinstance(span, Link):
+            inner = inline_html(span.children)
+            url = safe_url(span.url)
+            if url is None:
+                out.append(Markup('<span class="link-removed">%s</span>') % inner)
+            elif span.title:
+                out.append(Markup('<a href="%s" title="%s">%s</a>') % (url, clean(span.title), inner))
+            else:
+                out.append(Markup('<a href="%s">%s</a>') % (url, inner))
+        else:  # pragma: no cover
+            raise TypeError(f"unknown inline {span!r}")
+    return Markup("").join(out)
+
+
+# ------------------------------------------------------------------ the view
+
+
+@dataclass
+class BlockView:
+    """One block as the templates see it."""
+
+    kind: str  # heading, paragraph, list, quote, dateline, signature
+    html: Markup = Markup("")
+    level: int = 0
+    id: str = ""
+    lang: str = ""  # set when it differs from the edition's language (untranslated)
+    untranslated: bool = False
+    ordered: bool = False
+    start: int = 1
+    items: list["BlockView"] = field(default_factory=list)
+    blocks: list["BlockView"] = field(default_factory=list)
+    text: str = ""  # plain text (headings: for tables of contents)
+
+
+@dataclass
+class TocEntry:
+    id: str
+    title: str
+    level: int
+
+
+class _Walker:
+    """Walks the document in segmentation order, so each passage knows its unit key."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.lang = edition.language.code
+        self.src_lang = edition.source_language.code
+        self.untranslated = edition.untranslated_keys
+        self.units = iter(segment(edition.doc))
+
+    def key_of(self, inlines: tuple[Inline, ...]) -> str:
+        text, _ = encode(inlines)
+        return next(self.units).key if text else ""
+
+    def passage(self, inlines: tuple[Inline, ...]) -> tuple[Markup, str, bool]:
+        key = self.key_of(inlines)
+        untranslated = bool(key) and key in self.untranslated and not self.edition.is_source
+        lang = self.src_lang if untranslated else self.lang
+        return inline_html(typeset_inlines(inlines, lang)), (lang if untranslated else ""), untranslated
+
+
+def build_view(edition: Edition) -> dict[str, Any]:
+    """Everything the templates need, computed once per edition."""
+    doc = edition.doc
+    meta = doc.meta
+    w = _Walker(edition)
+    title_key = w.key_of((Text(meta.title),) if meta.title else ())
+    subtitle_key = w.key_of((Text(meta.subtitle),)) if meta.subtitle else ""
+
+    def text_lang(key: str) -> str:
+        return edition.source_language.code if key in edition.untranslated_keys and not edition.is_source else w.lang
+
+    title = typeset_text(clean(meta.title), text_lang(title_key))
+    subtitle = typeset_text(clean(meta.subtitle), text_lang(subtitle_key)) if meta.subtitle else ""
+    toc: list[TocEntry] = []
+    counter = {"n": 0}
+
+    def block(b) -> BlockView:
+        if isinstance(b, Heading):
+            html, lang, un = w.passage(b.content)
+            counter["n"] += 1
+            hid = f"sec-{counter['n']}"
+            text = clean(re.sub(r"<[^>]*>", "", str(html)))
+            from html import unescape
+
+            text = unescape(text)
+            toc.append(TocEntry(hid, text, b.level))
+            return BlockView("heading", html, level=min(max(b.level, 1), 4), id=hid, lang=lang, untranslated=un, text=text)
+        if isinstance(b, (Paragraph, Dateline, Signature)):
+            kind = {Paragraph: "paragraph", Dateline: "dateline", Signature: "signature"}[type(b)]
+            html, lang, un = w.passage(b.content)
+            return BlockView(kind, html, lang=lang, untranslated=un)
+        if isinstance(b, ListBlock):
+            items = []
+            for item in b.items:
+                html, lang, un = w.passage(item.content)
+                items.append(BlockView("item", html, lang=lang, untranslated=un))
+            return BlockView("list", ordered=b.ordered, start=b.start, items=items)
+        if isinstance(b, BlockQuote):
+            return BlockView("quote", blocks=[block(x) for x in b.blocks])
+        raise TypeError(f"unknown block {b!r}")  # pragma: no cover
+
+    blocks = [block(b) for b in doc.blocks]
+    cov = edition.coverage
+    return {
+        "lang": w.lang,
+        "source_lang": w.src_lang,
+        "language": edition.language,
+        "source_language": edition.source_language,
+        "is_source": edition.is_source,
+        "title": title,
+        "title_lang": text_lang(title_key) if text_lang(title_key) != w.lang else "",
+        "subtitle": subtitle,
+        "subtitle_lang": text_lang(subtitle_key) if subtitle and text_lang(subtitle_key) != w.lang else "",
+        "authors": [clean(a.display()) for a in meta.authors],
+        "author_names": [clean(a.name) for a in meta.authors],
+        "date": meta.date,
+        "source": clean(meta.source),
+        "source_url": safe_url(meta.source) if meta.source else None,
+        "source_title": clean(getattr(edition, "source_title", "") or (meta.title if edition.is_source else "")),
+        "blocks": blocks,
+        "toc": toc,
+        "coverage": cov,
+        "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
+        "machine_credits": [clean(c) for c in edition.machine_credits],
+        "translators": [clean(t) for t in edition.translators],
+        "has_untranslated": any(_untranslated(b) for b in blocks) or bool(title_key in edition.untranslated_keys and not edition.is_source),
+        "build_date": edition.build_date or meta.date,
+        "identifier": edition.identifier,
+        "slug": meta.slug,
+    }
+
+
+def _untranslated(b: BlockView) -> bool:
+    return b.untranslated or any(_untranslated(x) for x in (*b.items, *b.blocks))
+
+
+# ---------------------------------------------------------------- UI strings
+
+
+@functools.lru_cache(maxsize=8)
+def _load_strings(path: Path, mtime_ns: int) -> dict:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise ConfigError(
+            f"{STRINGS_FILE} is not valid YAML: {getattr(err, 'problem', err)}",
+            location=Location(path, mark.line + 1 if mark else 0),
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("en"), dict):
+        raise ConfigError(f"{STRINGS_FILE} must map language codes to strings, with an `en` section", location=Location(path))
+    return data
+
+
+class Strings:
+    """The interface strings of one language (``templates/strings.yaml``), English as fallback."""
+
+    def __init__(self, templates: Path, lang: str):
+        path = templates / STRINGS_FILE
+        if not path.is_file():
+            raise MissingError(f"no {STRINGS_FILE} in {templates}", location=Location(path),
+                               hint="restore templates/strings.yaml (the interface strings per language)")
+        data = _load_strings(path, path.stat().st_mtime_ns)
+        self.lang = lang
+        self._en = data["en"]
+        self._own = data.get(lang.split("-")[0]) or {}
+
+    def __call__(self, key: str, **values) -> str:
+        text = self._own.get(key, self._en.get(key))
+        if text is None:
+            raise ConfigError(f"interface string '{key}' is missing from {STRINGS_FILE}",
+                              hint=f"add `{key}:` under `en:` (and under each language)")
+        if isinstance(text, str) and values:
+            return text.format(**values)
+        return text
+
+    def language_name(self, language) -> str:
+        """A language's name in this interface language (strings.yaml `languages:`), else its own."""
+        names = self._own.get("languages") or {}
+        return names.get(language.code) or language.native or language.name
+
+    def date(self, iso: str) -> str:
+        """An ISO date written the language's way (e.g. «27 января 2022 г.»)."""
+        try:
+            d = _dt.date.fromisoformat(iso[:10])
+        except (ValueError, TypeError):
+            return iso
+        months = self("months")
+        return self("date_format").format(day=d.day, month=months[d.month - 1], year=d.year)
+
+
+# ---------------------------------------------------------------- templates
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    if not templates.is_dir():
+        raise MissingError(f"no templates folder at {templates}", location=Location(templates),
+                           hint="restore templates/ (Jinja2 templates, CSS and fonts)")
+    return _environment(templates.resolve())
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def render_template(templates: Path, name: str, context: dict[str, Any]) -> str:
+    """Render ``templates/<name>``; any template problem is a ConfigError with file:line."""
+    env = environment(templates)
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as err:
+        raise MissingError(
+            f"template '{err.name}' not found in {templates}",
+            location=Location(templates / str(err.name)),
+            hint="restore it from version control, or fix the name in the template that includes it",
+        ) from None
+    except jinja2.TemplateSyntaxError as err:
+        raise ConfigError(
+            f"template syntax error: {err.message}",
+            location=Location(err.filename or templates / (err.name or name), err.lineno or 0),
+            hint="fix the template (see the Jinja2 documentation); templates/README.md lists the variables",
+        ) from None
+    except (jinja2.TemplateError, TypeError, ValueError, AttributeError, KeyError, IndexError) as err:
+        where = _template_frame(err, templates) or Location(templates / name)
+        raise ConfigError(
+            f"template error: {err}",
+            location=where,
+            hint="templates/README.md lists the variables a template may use",
+        ) from None
+
+
+def _template_frame(err: BaseException, templates: Path) -> Location | None:
+    """The innermost traceback frame inside a template file (Jinja maps it to template lines)."""
+    found = None
+    root = str(templates.resolve())
+    for frame in traceback.extract_tb(err.__traceback__):
+        if frame.filename and frame.filename.startswith(root):
+            found = Location(Path(frame.filename), frame.lineno or 0)
+    return found
+
+
+def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
+    """The view plus interface strings and format facts: what every template receives."""
+    view = build_view(edition)
+    t = Strings(cfg.templates, view["lang"])
+    view.update(
+        t=t,
+        fmt=fmt,
+        date_text=t.date(view["date"]) if view["date"] else "",
+        build_date_text=t.date(view["build_date"]) if view["build_date"] else "",
+        language_label=edition.language.native or edition.language.name,
+        source_language_label=t.language_name(edition.source_language),
+    )
+    return view
