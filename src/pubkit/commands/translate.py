@@ -1,10 +1,107 @@
-"""`invoke translate`: not built yet."""
+"""`invoke translate`: machine drafts for untranslated passages, written as fuzzy entries.
 
-from ..errors import NotBuiltError
+Why: drafts speed reviewers up but must never pass for reviewed work. This runs ``update``
+first, then sends per language every untranslated entry and every machine draft whose
+source changed (never a reviewed or stale entry) to the engine in one call, and writes the
+drafts back fuzzy, with a ``#.`` provenance line (engine | model version | score) and the
+draft text (for post-edit statistics). Each PO file is saved atomically as soon as its
+language is done, so an interrupted run keeps the languages already finished.
+
+Tests inject an engine with ``engine_factory=lambda cfg, source, target: engine``; the
+real one comes from :func:`pubkit.mt.load_engine` (imported lazily: no model is needed to
+import this module).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import State, save, state_of
+from ..catalog.states import DRAFT, MT, format_mt, set_pubkit_line
+from ..config import Config, load_config
+from ..fsio import project_lock
+from ..project import load_articles
+from ..ui import info
+from .update import select_langs, update_catalogs
+
+EngineFactory = Callable[[Config, str, str], object]
+SENDS = (State.UNTRANSLATED, State.MACHINE_OUTDATED)
 
 
-def run(*args, **kwargs) -> int:
-    raise NotBuiltError(
-        "`translate` is not built yet",
-        hint="see the project's open issues; nothing was changed",
-    )
+@dataclass
+class TranslateResult:
+    drafted: dict[str, int] = field(default_factory=dict)  # lang -> entries drafted
+    written: list[Path] = field(default_factory=list)
+
+
+def _default_factory(device: str, threads: int) -> EngineFactory:
+    def make(cfg: Config, source: str, target: str):
+        from ..mt import load_engine  # lazy: the model stack is only needed here
+
+        return load_engine(cfg, source, target, device=device, threads=threads)
+
+    return make
+
+
+def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
+                       engine_factory: EngineFactory, chunk_size: int | None = None,
+                       progress=None) -> TranslateResult:
+    """Update, then draft what needs drafting; the caller holds the project lock.
+
+    ``chunk_size``: None sends a language's texts in one call; a number splits the call
+    and saves after each chunk (for very long runs).
+    """
+    all_docs = load_articles(cfg)
+    docs = [d for d in all_docs if d.meta.slug == article] if article else all_docs
+    if article and not docs:
+        load_articles(cfg, article)
+    langs = select_langs(cfg, langs)
+    updated = update_catalogs(cfg, docs, all_docs, langs)
+    result = TranslateResult(written=list(updated.written))
+    for lang in langs:
+        files = [updated.files[(lang, d.meta.slug)] for d in docs]
+        todo = [(pf, e) for pf in files for e in pf.po if state_of(e) in SENDS]
+        texts = sorted({e.msgid for _, e in todo})
+        result.drafted[lang] = 0
+        if not texts:
+            continue
+        engine = engine_factory(cfg, cfg.source_lang, lang)
+        step = chunk_size or len(texts)
+        for start in range(0, len(texts), step):
+            chunk = texts[start:start + step]
+            drafts = engine.translate(chunk, progress=progress)
+            if len(drafts) != len(chunk):
+                raise RuntimeError(f"engine returned {len(drafts)} drafts for {len(chunk)} texts")
+            by_text = dict(zip(chunk, drafts))
+            touched = set()
+            for pf, e in todo:
+                d = by_text.get(e.msgid)
+                if d is None:
+                    continue
+                text = " ".join(d.text.split())
+                e.msgstr = text
+                if "fuzzy" not in e.flags:
+                    e.flags.append("fuzzy")
+                e.previous_msgid = None
+                e.previous_msgctxt = None
+                set_pubkit_line(e, MT, format_mt(d.engine, d.model, d.version, d.score))
+                set_pubkit_line(e, DRAFT, text)
+                result.drafted[lang] += 1
+                touched.add(id(pf))
+            for pf in files:
+                if id(pf) in touched and save(pf, root=cfg.root) and pf.path not in result.written:
+                    result.written.append(pf.path)
+    return result
+
+
+def run(root: Path | None = None, langs=None, article: str | None = None, device: str = "cpu",
+        threads: int = 0, engine_factory: EngineFactory | None = None, **_ignored) -> int:
+    cfg = load_config(root)
+    factory = engine_factory or _default_factory(device, threads)
+    with project_lock(cfg.root):
+        result = translate_catalogs(cfg, langs, article, engine_factory=factory)
+    for lang, n in result.drafted.items():
+        info(f"{lang}: {n} machine draft(s) written (fuzzy, for review)")
+    return 0

@@ -1,0 +1,239 @@
+"""Quality checks on translations: small functions with stable codes, a severity and a hint.
+
+Why: reviewers need to know what to fix before publishing, in the words of Translate
+Toolkit's checks (the first docstring line is the title) and with Standard Ebooks' stable
+codes. Each check takes the source text, the translation and a :class:`Context`, and
+returns messages; :func:`check_entry` turns them into located diagnostics.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from .catalog.states import State, state_of
+from .errors import Diagnostic, InputError, Location, Severity
+from .segment import PlaceholderError, Placeholder, decode, tags_in
+
+GLOSSARY_COLUMNS = ("term", "note")
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    targets: dict[str, tuple[str, ...]]  # lang -> accepted forms (a cell "A|B" accepts both)
+    note: str = ""
+
+
+@dataclass
+class Context:
+    lang: str
+    source_lang: str = "en"
+    glossary: list[GlossaryTerm] = field(default_factory=list)
+
+
+CHECKS: list[tuple[str, Severity, Callable]] = []
+
+
+def check(code: str, severity: Severity):
+    """Register a check function under a stable code."""
+    def deco(fn):
+        CHECKS.append((code, severity, fn))
+        return fn
+    return deco
+
+
+# ------------------------------------------------------------------- numbers
+
+_NUM = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
+
+
+def _values(text: str, *, source: bool) -> set[str]:
+    """Canonical numbers in a text; for a translation, every plausible reading of each."""
+    out: set[str] = set()
+    for m in _NUM.finditer(text):
+        raw = m.group(0)
+        out.update(re.findall(r"\d+", raw))  # the digit runs on their own
+        if source:  # English: "," groups thousands, "." is the decimal point
+            out.add(raw.replace(",", "").replace("\u00a0", "").replace("\u202f", ""))
+        else:  # ru/ky/fr: spaces (or dots) group thousands, "," is the decimal point
+            grouped = re.sub(r"[\u00a0\u202f .](?=\d{3}\b)", "", raw)
+            out.add(grouped.replace(",", "."))
+            out.add(raw.replace(",", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", ""))
+    return out
+
+
+@check("numbers", Severity.ERROR)
+def numbers(src: str, tgt: str, ctx: Context) -> list[str]:
+    """Numbers differ between source and translation"""
+    have = _values(tgt, source=False)
+    missing = []
+    for m in _NUM.finditer(src):
+        raw = m.group(0)
+        canon = raw.replace(",", "").replace("\u00a0", "").replace("\u202f", "")
+        if " " in canon:
+            canon = canon.replace(" ", "")
+        if canon not in have and not all(p in have for p in re.findall(r"\d+", raw)):
+            missing.append(raw)
+    return [f"number {n!r} of the source is missing (written as digits, any local grouping)" for n in missing]
+
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"«»]+[^\s<>\"«».,;:!?)]")
+
+
+@check("urls", Severity.ERROR)
+def urls(src: str, tgt: str, ctx: Context) -> list[str]:
+    """A URL of the source is missing or changed"""
+    return [f"URL {u} is missing" for u in _URL.findall(src) if u not in tgt]
+
+
+@check("unchanged", Severity.WARNING)
+def unchanged(src: str, tgt: str, ctx: Context) -> list[str]:
+    """The translation is the same as the source"""
+    if tgt == src and len(re.findall(r"[^\W\d_]{3,}", src)) >= 3:
+        return ["the translation is identical to the source text"]
+    return []
+
+
+@check("empty", Severity.ERROR)
+def empty(src: str, tgt: str, ctx: Context) -> list[str]:
+    """The translation has no words"""
+    if tgt and not re.search(r"\w", tgt) and re.search(r"\w", src):
+        return ["the translation holds no words (only spaces or punctuation)"]
+    return []
+
+
+def _holders(src: str) -> tuple[Placeholder, ...]:
+    out = {}
+    for tag in tags_in(src):
+        m = re.match(r"<(/?)(\d+)(/?)>", tag)
+        n = int(m.group(2))
+        out.setdefault(n, Placeholder(n, "code" if m.group(3) else "emph"))
+    return tuple(out.values())
+
+
+@check("tags", Severity.ERROR)
+def tags(src: str, tgt: str, ctx: Context) -> list[str]:
+    """Inline markup tags do not match the source"""
+    try:
+        decode(tgt, _holders(src))
+    except PlaceholderError as err:
+        return [f"{err} (the source has {' '.join(tags_in(src)) or 'no tags'})"]
+    return []
+
+
+@check("html", Severity.WARNING)
+def html(src: str, tgt: str, ctx: Context) -> list[str]:
+    """The translation contains HTML or an entity, which is printed as text"""
+    found = [m.group(0) for m in re.finditer(r"<[A-Za-z!/][^>]*>?|&[#A-Za-z0-9]+;", tgt)
+             if not re.fullmatch(r"</?\d+/?>", m.group(0)) and m.group(0) not in src]
+    return [f"{found[0]!r} is not markup here; it will be shown literally"] if found else []
+
+
+RATIO = {"ru": (0.6, 1.9), "ky": (0.6, 1.9), "fr": (0.7, 1.9), "kk": (0.6, 1.9)}
+
+
+@check("length", Severity.WARNING)
+def length(src: str, tgt: str, ctx: Context) -> list[str]:
+    """The translation is much shorter or longer than usual"""
+    if len(src) < 40:
+        return []
+    lo, hi = RATIO.get(ctx.lang, (0.5, 2.0))
+    r = len(tgt) / len(src)
+    if r < lo or r > hi:
+        return [f"the translation is {r:.1f}× the source's length (usual: {lo}–{hi}×); something may be missing or repeated"]
+    return []
+
+
+def _loops(text: str) -> set[str]:
+    toks = re.findall(r"\w+|[^\w\s]", text.lower())
+    found = set()
+    for n in range(1, 5):
+        for i in range(len(toks) - 3 * n + 1):
+            gram = toks[i:i + n]
+            if toks[i + n:i + 2 * n] == gram and toks[i + 2 * n:i + 3 * n] == gram and any(t.isalnum() for t in gram):
+                found.add(" ".join(gram))
+    return found
+
+
+@check("loop", Severity.ERROR)
+def loop(src: str, tgt: str, ctx: Context) -> list[str]:
+    """A word or phrase repeats in a loop (a known failure of neural MT)"""
+    extra = _loops(tgt) - _loops(src)
+    return [f"“{g}” is repeated three or more times in a row" for g in sorted(extra)[:1]]
+
+
+@check("glossary", Severity.ERROR)
+def glossary(src: str, tgt: str, ctx: Context) -> list[str]:
+    """A glossary term is not translated as the glossary says"""
+    out = []
+    low = tgt.casefold()
+    for g in ctx.glossary:
+        forms = g.targets.get(ctx.lang)
+        if not forms or not re.search(rf"(?<!\w){re.escape(g.term)}(?!\w)", src):
+            continue
+        # a form matches the start of a word, so inflected forms (Назарбаева) count
+        if not any(re.search(rf"(?<!\w){re.escape(f.casefold())}", low) for f in forms):
+            out.append(f"“{g.term}” should be {' or '.join(forms)}" + (f" ({g.note})" if g.note else ""))
+    return out
+
+
+# --------------------------------------------------------------- per entry
+
+
+def check_entry(e: polib.POEntry, ctx: Context, path: Path | str) -> list[Diagnostic]:
+    """Every finding for one PO entry (untranslated, machine and stale are reported too)."""
+    loc = Location(path, e.linenum or 0)
+    st = state_of(e)
+    if st is State.OBSOLETE:
+        return []
+    if st is State.UNTRANSLATED:
+        return [Diagnostic("untranslated", Severity.WARNING, "not translated yet; the source text will be published",
+                           loc, hint="translate it (or run `invoke translate` for a machine draft)")]
+    out = []
+    if st is State.STALE:
+        out.append(Diagnostic("stale", Severity.WARNING,
+                              "the source changed since this was reviewed (previous source in #| msgid)"
+                              if e.previous_msgid else "fuzzy human translation, not approved",
+                              loc, hint="update the translation, then remove the “fuzzy” flag"))
+    elif st in (State.MACHINE, State.MACHINE_OUTDATED):
+        out.append(Diagnostic("machine", Severity.INFO, "machine draft, not reviewed", loc,
+                              hint="review it and remove the “fuzzy” flag"))
+    for code, severity, fn in CHECKS:
+        for msg in fn(e.msgid, e.msgstr, ctx):
+            out.append(Diagnostic(code, severity, msg, loc, hint=fn.__doc__.splitlines()[0]))
+    return out
+
+
+def load_glossary(path: Path, root: Path | None = None) -> list[GlossaryTerm]:
+    """``term,<lang>…,note`` rows; an empty cell means no rule for that language."""
+    shown = path.relative_to(root) if root and path.is_relative_to(root) else path
+    if not path.exists():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError("is not UTF-8 text", location=Location(shown), hint="save the glossary as UTF-8 CSV") from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or "term" not in rows[0]:
+        raise InputError("the first row must name the columns: term, <language codes>, note",
+                         location=Location(shown, 1), hint="e.g. term,ru,ky,fr,note")
+    head = [h.strip() for h in rows[0]]
+    terms = []
+    for n, row in enumerate(rows[1:], 2):
+        if not row or not any(c.strip() for c in row):
+            continue
+        if len(row) > len(head):
+            raise InputError(f"row has {len(row)} cells but the header has {len(head)}",
+                             location=Location(shown, n), hint="quote cells that contain commas")
+        cells = dict(zip(head, (c.strip() for c in row)))
+        targets = {k: tuple(f.strip() for f in v.split("|") if f.strip())
+                   for k, v in cells.items() if k not in GLOSSARY_COLUMNS and v}
+        if cells.get("term"):
+            terms.append(GlossaryTerm(cells["term"], targets, cells.get("note", "")))
+    return terms
