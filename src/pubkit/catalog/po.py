@@ -91,6 +91,7 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
             location=Location(shown, _line_of(text, "charset=")),
             hint='change the header line to "Content-Type: text/plain; charset=UTF-8\\n" (the text must be UTF-8)',
         )
+    _check_lines(text, shown)
     try:
         po = polib.pofile(text, encoding="utf-8", wrapwidth=PAGE_WIDTH)
     except (OSError, ValueError) as err:
@@ -114,6 +115,27 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
     return PoFile(path, po, mtime, text)
 
 
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
+
+
+def _check_lines(text: str, shown: Path) -> None:
+    """What polib lets through: a string without its closing quote, a misspelt keyword."""
+    for n, line in enumerate(text.splitlines(), 1):
+        body = line.strip()
+        if body.startswith("#~") and not body.startswith("#~|"):
+            body = body[2:].strip()
+        elif body.startswith("#") or not body:
+            continue
+        if body and not _LINE.match(body):
+            raise InputError(
+                "PO syntax error: expected a keyword (msgid, msgstr, msgctxt) and a quoted string, "
+                "or a quoted continuation line",
+                location=Location(shown, n),
+                hint='check the quotes on this line (a " inside the text is written \\"); nothing was written',
+            )
+
+
 # ----------------------------------------------------------------- writing
 
 
@@ -133,10 +155,10 @@ def _entry_lines(e: polib.POEntry) -> list[str]:
         out += _references(e.occurrences)
     if e.flags:
         out.append("#, " + ", ".join(e.flags))
-    if e.previous_msgctxt:
-        out += format_field("msgctxt", e.previous_msgctxt, prefix="#~| " if obsolete else "#| ")
-    if e.previous_msgid:
-        out += format_field("msgid", e.previous_msgid, prefix="#~| " if obsolete else "#| ")
+    if e.previous_msgctxt and not obsolete:  # polib cannot read "#~|" back, so obsolete
+        out += format_field("msgctxt", e.previous_msgctxt, prefix="#| ")  # entries drop it
+    if e.previous_msgid and not obsolete:
+        out += format_field("msgid", e.previous_msgid, prefix="#| ")
     if e.msgctxt is not None:
         out += format_field("msgctxt", e.msgctxt, prefix=p)
     out += format_field("msgid", e.msgid, prefix=p)
