@@ -42,3 +42,6 @@ class Edition:
     build_date: str = ""  # ISO date: SOURCE_DATE_EPOCH, else the article's date
     identifier: str = ""  # stable, per article and language
     page_size: str = "A5"
+    # The original document, for renderers: its title for the colophon, and its unit keys
+    # (``untranslated_keys`` are keys of the source's units). None: derive from ``doc``.
+    source_doc: Document | None = None
