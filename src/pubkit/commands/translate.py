@@ -36,6 +36,23 @@ class TranslateResult:
     written: list[Path] = field(default_factory=list)
 
 
+def needs_draft(entry) -> bool:
+    """Untranslated, or a machine draft of an older source; never reviewed or stale text."""
+    return state_of(entry) in SENDS
+
+
+def apply_draft(entry, draft) -> None:
+    """Write a machine draft into an entry: fuzzy, with provenance and the draft's text."""
+    text = " ".join(draft.text.split())
+    entry.msgstr = text
+    if "fuzzy" not in entry.flags:
+        entry.flags.append("fuzzy")
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    set_pubkit_line(entry, MT, format_mt(draft.engine, draft.model, draft.version, draft.score))
+    set_pubkit_line(entry, DRAFT, text)
+
+
 def _default_factory(device: str, threads: int) -> EngineFactory:
     def make(cfg: Config, source: str, target: str):
         from ..mt import load_engine  # lazy: the model stack is only needed here
@@ -62,7 +79,7 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
     result = TranslateResult(written=list(updated.written))
     for lang in langs:
         files = [updated.files[(lang, d.meta.slug)] for d in docs]
-        todo = [(pf, e) for pf in files for e in pf.po if state_of(e) in SENDS]
+        todo = [(pf, e) for pf in files for e in pf.po if needs_draft(e)]
         texts = sorted({e.msgid for _, e in todo})
         result.drafted[lang] = 0
         if not texts:
@@ -80,14 +97,7 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
                 d = by_text.get(e.msgid)
                 if d is None:
                     continue
-                text = " ".join(d.text.split())
-                e.msgstr = text
-                if "fuzzy" not in e.flags:
-                    e.flags.append("fuzzy")
-                e.previous_msgid = None
-                e.previous_msgctxt = None
-                set_pubkit_line(e, MT, format_mt(d.engine, d.model, d.version, d.score))
-                set_pubkit_line(e, DRAFT, text)
+                apply_draft(e, d)
                 result.drafted[lang] += 1
                 touched.add(id(pf))
             for pf in files:
