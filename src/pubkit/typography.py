@@ -7,7 +7,8 @@ conventions of ``doc.meta.lang``:
 - ru, ky: « » with „ “ inside (straight and English curly quotes are converted);
 - fr: « » with a narrow no-break space (U+202F) inside, “ ” inside those, U+202F before
   ; : ! ? (a plain or no-break space the translator typed is replaced), apostrophes ’;
-- ru, ky, fr: thousands grouped with a no-break space (U+00A0 in ru/ky, U+202F in fr):
+- ru, ky, fr: thousands grouped with a narrow no-break space (U+202F, which justification
+  does not stretch) and the same space before %:
   ``12,000`` / ``12000`` / ``12 000`` → ``12 000``; four-digit numbers (years, ``1992-2019``)
   are left alone;
 - every language: no line break between a number and its unit or currency sign
@@ -107,7 +108,7 @@ _URLISH = re.compile(r"(?:\b(?:https?|ftp|file|mailto|javascript|data):|\bwww\.)
 
 # --------------------------------------------------------------------- the rules
 
-_OPEN_CONTEXT = "\u0000 \t\u00a0\u202f\u2009([{<\u2014\u2013-/«„“‘\"'"
+_OPEN_CONTEXT = "\u0000 \t\u00a0\u202f\u2009([{<\u2014\u2013-/«„"
 _QUOTES = "\"«»“”„‟"
 
 
@@ -121,7 +122,7 @@ class Style:
     quote_space: str = ""  # space inside « » (fr)
     punct_space: str = ""  # space before ; : ! ? (fr)
     unit_space: str = NBSP  # no-break space between a number and its unit
-    space_before_percent: bool = False
+    percent_space: str = ""  # space between a number and % (ru, ky, fr); "" = as typed
     units: tuple[str, ...] = ()
 
 
@@ -134,20 +135,20 @@ STYLES: dict[str, Style] = {
                "dollars", "euros", "tenge", "som"),
     ),
     "ru": Style(
-        outer=("«", "»"), inner=("„", "“"), group_sep=NBSP, space_before_percent=True,
+        outer=("«", "»"), inner=("„", "“"), group_sep=NNBSP, percent_space=NNBSP,
         units=(*_COMMON_UNITS, "км", "кг", "м", "см", "т", "л", "ч", "млн", "млрд", "трлн", "тыс.",
                "миллион", "миллиона", "миллионов", "миллиард", "миллиарда", "миллиардов",
                "доллар", "доллара", "долларов", "долл.", "руб.", "рублей", "тенге", "сом", "процентов",
-               "процента", "года", "год", "лет"),
+               "процента", "года", "году", "год", "лет"),
     ),
     "ky": Style(
-        outer=("«", "»"), inner=("„", "“"), group_sep=NBSP, space_before_percent=True,
+        outer=("«", "»"), inner=("„", "“"), group_sep=NNBSP, percent_space=NNBSP,
         units=(*_COMMON_UNITS, "км", "кг", "м", "см", "т", "л", "саат", "млн", "млрд", "миң",
                "миллион", "миллиард", "доллар", "сом", "теңге", "пайыз", "жыл", "жылы"),
     ),
     "fr": Style(
         outer=("«", "»"), inner=("“", "”"), group_sep=NNBSP, quote_space=NNBSP, punct_space=NNBSP,
-        unit_space=NNBSP, space_before_percent=True,
+        unit_space=NNBSP, percent_space=NNBSP,
         units=(*_COMMON_UNITS, "millions", "million", "milliards", "milliard", "dollars", "euros",
                "tenges", "soms", "ans"),
     ),
@@ -176,6 +177,8 @@ def _quotes(buf: _Buf, st: Style, english_singles: bool) -> None:
     marks = _QUOTES + ("'‘’" if english_singles else "")
     stack: list[tuple[int, bool]] = []  # (depth, single)
     out: dict[int, str] = {}
+    opened: set[int] = set()
+    closed: set[int] = set()
 
     def pair(depth: int, single: bool) -> tuple[str, str]:
         if single:
@@ -194,19 +197,25 @@ def _quotes(buf: _Buf, st: Style, english_singles: bool) -> None:
             opening = False
         elif single and prev.isalnum() and nxt.isalnum():
             continue  # an apostrophe, not a quote
+        elif i - 1 in opened:
+            opening = True  # right after an opening mark: "„… or «"…
+        elif i - 1 in closed:
+            opening = False  # right after a closing mark: …"" or …»"
         else:
-            opening = (prev in _OPEN_CONTEXT or prev in _QUOTES) and not nxt.isspace()
+            opening = prev in _OPEN_CONTEXT and not nxt.isspace()
             if ch in "”’" and not any(sg == single for _, sg in stack):
                 opening = False
         if opening:
             depth = sum(1 for _, sg in stack if not sg)
             stack.append((depth, single))
             out[i] = pair(depth, single)[0]
+            opened.add(i)
             continue
         if single:
             if stack and stack[-1][1]:
                 depth, _ = stack.pop()
                 out[i] = pair(depth, True)[1]
+                closed.add(i)
             else:
                 out[i] = "’"  # apostrophe (workers’, ’90s)
             continue
@@ -216,6 +225,7 @@ def _quotes(buf: _Buf, st: Style, english_singles: bool) -> None:
             continue  # unmatched closing mark: leave it as typed
         depth, _ = stack.pop()
         out[i] = pair(depth, False)[1]
+        closed.add(i)
     if out:
         buf.chars = [out.get(i, c) for i, c in enumerate(buf.chars)]
 
@@ -240,10 +250,11 @@ def _numbers(buf: _Buf, st: Style) -> None:
     units = sorted(st.units, key=len, reverse=True)
     alt = "|".join(re.escape(u) for u in units)
     sp = st.unit_space
-    if st.space_before_percent:
-        buf.sub(re.compile(r"(?<=\d)[ \u00a0\u202f\u2009]?(?=[%‰])"), sp)
-    buf.sub(re.compile(rf"(?<=\d)[ \u00a0\u202f\u2009](?=(?:{alt})(?!\w))"), sp)
-    buf.sub(re.compile(r"(?<=[$€£¥₽₸])[ \u00a0\u202f\u2009](?=\d)"), sp)
+    if st.percent_space:
+        buf.sub(re.compile(r"(?<=\d)[ \u00a0\u202f\u2009]?(?=[%‰])"), st.percent_space)
+    # (a narrow no-break space already there is kept: it does not break either)
+    buf.sub(re.compile(rf"(?<=\d)[ \u2009](?=(?:{alt})(?!\w))"), sp)
+    buf.sub(re.compile(r"(?<=[$€£¥₽₸])[ \u2009](?=\d)"), sp)
 
 
 def _french_spaces(buf: _Buf, st: Style) -> None:

@@ -137,7 +137,10 @@ class _Walker:
         self.lang = edition.language.code
         self.src_lang = edition.source_language.code
         self.untranslated = edition.untranslated_keys
-        self.units = iter(segment(edition.doc))
+        # untranslated_keys are the source's unit keys; the localized document has the same
+        # passages in the same order, so walking it pairs each passage with its source unit.
+        keyed = edition.source_doc if edition.source_doc is not None else edition.doc
+        self.units = iter(segment(keyed))
 
     def key_of(self, inlines: tuple[Inline, ...]) -> str:
         text, _ = encode(inlines)
@@ -208,7 +211,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "date": meta.date,
         "source": clean(meta.source),
         "source_url": safe_url(meta.source) if meta.source else None,
-        "source_title": clean(getattr(edition, "source_title", "") or (meta.title if edition.is_source else "")),
+        "source_title": clean(edition.source_doc.meta.title if edition.source_doc is not None
+                              else (meta.title if edition.is_source else "")),
         "blocks": blocks,
         "toc": toc,
         "coverage": cov,
