@@ -50,6 +50,7 @@ def check(code: str, severity: Severity):
 
 # ------------------------------------------------------------------- numbers
 
+_TAGS = re.compile(r"</?\d+/?>")
 _NUM = re.compile(r"\d+(?:[,.\u00a0\u202f ]\d{3})*(?:[.,]\d+)?")
 
 
@@ -71,6 +72,7 @@ def _values(text: str, *, source: bool) -> set[str]:
 @check("numbers", Severity.ERROR)
 def numbers(src: str, tgt: str, ctx: Context) -> list[str]:
     """Numbers differ between source and translation"""
+    src, tgt = _TAGS.sub(" ", src), _TAGS.sub(" ", tgt)
     have = _values(tgt, source=False)
     missing = []
     for m in _NUM.finditer(src):

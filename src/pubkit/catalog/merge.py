@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import polib
 
 from .memory import Memory
-from .states import PUBKIT_PREFIXES, TM, normalize, set_pubkit_line
+from .states import PUBKIT_PREFIXES, TM, State, normalize, set_pubkit_line, state_of
 from .template import TemplateEntry
 
 THRESHOLD = 0.6
@@ -131,9 +131,11 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
         if not base.fuzzy or not base.previous_msgid:
             e.previous_msgid = base.msgid  # what the translation was made for
             e.previous_msgctxt = base.msgctxt
-        if e.previous_msgid == e.msgid:
-            e.previous_msgid = None
-        if "fuzzy" not in e.flags:
+        if e.previous_msgid == e.msgid and state_of(base) is State.STALE:
+            # the source went back to the text this was reviewed for: reviewed again
+            e.previous_msgid = e.previous_msgctxt = None
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+        elif "fuzzy" not in e.flags:
             e.flags.append("fuzzy")
         out[k] = e
         report.fuzzy_matched += 1

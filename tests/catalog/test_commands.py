@@ -1,0 +1,163 @@
+"""update / translate / status / check / localize on a scratch copy of the project."""
+
+from __future__ import annotations
+
+import json
+import pytest
+
+from pubkit.catalog import State, load, po_path, state_of
+from pubkit.commands import check, status, translate, update
+from pubkit.config import load_config
+from pubkit.errors import BusyError, CheckFailed, InputError
+from pubkit.fsio import project_lock
+from pubkit.localize import localize
+from pubkit.project import load_articles
+
+from .helpers import FakeEngine, msgcat_roundtrip, msgfmt_check
+
+SLUG = "kazakh-workers-revolt-2022"
+
+
+def _po(project, lang="ru"):
+    return load(po_path(load_config(project), lang, SLUG))
+
+
+def test_update_creates_valid_files_and_is_idempotent(project, tmp_path):
+    update.run(root=project)
+    path = po_path(load_config(project), "ky", SLUG)
+    text = path.read_text(encoding="utf-8")
+    assert '"Language: ky\\n"' in text and '"Language-Team: Kyrgyz\\n"' in text and "Kazakh\\n" not in text
+    assert "#: seeds/kazakh-workers-revolt-2022.txt:1" in text
+    msgcat_roundtrip(path, tmp_path)
+    msgfmt_check(path)
+    mtime = path.stat().st_mtime_ns
+    update.run(root=project)
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_reviewed_edit_survives_source_edit_deletion_and_restoration(project):
+    update.run(root=project, langs=["fr"])
+    pf = _po(project, "fr")
+    e = next(e for e in pf.po if e.msgid.startswith("Kazakhstan, which borders"))
+    e.msgstr = "Le Kazakhstan, qui borde la Chine et la Russie …"
+    po_path(load_config(project), "fr", SLUG).write_text(__import__("pubkit.catalog", fromlist=["dumps"]).dumps(pf.po))
+    seed = project / "seeds" / f"{SLUG}.txt"
+    original = seed.read_text(encoding="utf-8")
+    seed.write_text(original.replace("Kazakhstan, which borders", "Kazakhstan, which firmly borders"), encoding="utf-8")
+    update.run(root=project, langs=["fr"])
+    stale = next(e for e in _po(project, "fr").po if e.msgid.startswith("Kazakhstan, which firmly"))
+    assert state_of(stale) is State.STALE and stale.previous_msgid.startswith("Kazakhstan, which borders")
+    assert stale.msgstr.startswith("Le Kazakhstan")
+    edited = seed.read_text(encoding="utf-8")
+    para = next(p for p in edited.split("\n\n") if p.startswith("Kazakhstan, which firmly"))
+    seed.write_text(edited.replace(para + "\n\n", ""), encoding="utf-8")
+    update.run(root=project, langs=["fr"])
+    obsolete = [e for e in _po(project, "fr").po if e.obsolete]
+    assert any(e.msgstr.startswith("Le Kazakhstan") for e in obsolete)
+    seed.write_text(edited, encoding="utf-8")  # restored: stale again, translation kept
+    update.run(root=project, langs=["fr"])
+    back = next(e for e in _po(project, "fr").po if e.msgid.startswith("Kazakhstan, which firmly"))
+    assert state_of(back) is State.STALE and back.msgstr.startswith("Le Kazakhstan")
+    seed.write_text(original, encoding="utf-8")  # the edit is undone: reviewed again
+    update.run(root=project, langs=["fr"])
+    back = next(e for e in _po(project, "fr").po if e.msgid.startswith("Kazakhstan, which borders"))
+    assert back.msgstr.startswith("Le Kazakhstan")
+
+
+def test_syntax_error_stops_update_and_writes_nothing(project):
+    update.run(root=project)
+    ru = po_path(load_config(project), "ru", SLUG)
+    ru.write_text(ru.read_text() + '\nmsgid "broken\n', encoding="utf-8")
+    fr = po_path(load_config(project), "fr", SLUG)
+    fr.unlink()
+    with pytest.raises(InputError) as err:
+        update.run(root=project)
+    assert str(err.value.location).startswith("translations/ru/") and err.value.location.line > 0
+    assert not fr.exists()
+
+
+@pytest.mark.parametrize("where", ["kk/" + SLUG + ".po", "ru/gone-article.po"])
+def test_stray_po_files_are_errors(project, where):
+    path = project / "translations" / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        update.run(root=project)
+    assert where in str(err.value.location) and err.value.hint
+
+
+def test_update_stops_while_another_run_holds_the_lock(project):
+    import subprocess
+    import sys
+
+    code = ("import sys, time; from pathlib import Path; from pubkit.fsio import project_lock\n"
+            "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)\n")
+    holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(BusyError):
+            update.run(root=project)
+        assert not (project / "translations" / "ru").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_translate_drafts_once_per_language_and_never_touches_reviewed(project):
+    update.run(root=project, langs=["ru"])
+    pf = _po(project)
+    first = next(e for e in pf.po if e.msgid.startswith("In 1992"))
+    first.msgstr = "В 1992 году …"
+    po_path(load_config(project), "ru", SLUG).write_text(__import__("pubkit.catalog", fromlist=["dumps"]).dumps(pf.po))
+    engine = FakeEngine()
+    translate.run(root=project, langs=["ru"], engine_factory=lambda cfg, s, t: engine)
+    assert len(engine.calls) == 1 and not any(t.startswith("In 1992") for t in engine.calls[0])
+    after = _po(project)
+    kept = next(e for e in after.po if e.msgid.startswith("In 1992"))
+    assert kept.msgstr == "В 1992 году …" and not kept.fuzzy
+    drafts = [e for e in after.po if state_of(e) is State.MACHINE]
+    assert len(drafts) == 43
+    assert "pubkit-mt: fake/1.0 | translate-en_ru 1.9 | score -0.250" in drafts[0].comment
+    engine2 = FakeEngine()
+    translate.run(root=project, langs=["ru"], engine_factory=lambda cfg, s, t: engine2)
+    assert engine2.calls == []  # nothing left to draft
+
+    ed = localize(load_config(project), load_articles(load_config(project))[0], "ru")
+    assert ed.coverage.reviewed == 1 and ed.coverage.machine == 43 and ed.coverage.untranslated == 0
+    assert ed.machine_credits == ("fake/1.0, translate-en_ru 1.9",)
+    assert ed.doc.meta.lang == "ru" and ed.doc.meta.title.startswith("MT:")
+
+    # a reviewer approves a draft after editing it: status reports the post-edit distance
+    pf = _po(project)
+    d = next(e for e in pf.po if state_of(e) is State.MACHINE)
+    d.msgstr = d.msgstr.replace("MT:", "Проверено:")
+    d.flags = []
+    po_path(load_config(project), "ru", SLUG).write_text(__import__("pubkit.catalog", fromlist=["dumps"]).dumps(pf.po))
+    data = status.collect(load_config(project), ["ru"])
+    row = data["rows"][0]
+    assert row["counts"]["reviewed"] == 2 and row["post_edited"] == 1 and row["post_edit_distance"] > 0
+    assert any("untranslated" in line for line in data["policy"])
+
+
+def test_localize_untranslated_is_source_and_marked(project):
+    cfg = load_config(project)
+    doc = load_articles(cfg)[0]
+    ed = localize(cfg, doc, "fr")
+    assert ed.coverage.untranslated == ed.coverage.total == len(ed.untranslated_keys)
+    assert ed.doc.meta.lang == "fr" and ed.doc.blocks == doc.blocks and ed.translators == ()
+    src = localize(cfg, doc, "en")
+    assert src.is_source and src.coverage.reviewed == src.coverage.total and src.identifier != ed.identifier
+
+
+def test_status_json_and_check_strict(project, capsys):
+    update.run(root=project)
+    status.run(root=project, as_json=True)
+    data = json.loads(capsys.readouterr().out)
+    assert {r["lang"] for r in data["rows"]} == {"ru", "ky", "fr"}
+    assert check.run(root=project, langs=["ru"]) == 0
+    pf = _po(project)
+    e = next(e for e in pf.po if "$570" in e.msgid or "2008" in e.msgid)
+    e.msgstr = "Перевод без чисел."
+    po_path(load_config(project), "ru", SLUG).write_text(__import__("pubkit.catalog", fromlist=["dumps"]).dumps(pf.po))
+    with pytest.raises(CheckFailed):
+        check.run(root=project, langs=["ru"], strict=True)
