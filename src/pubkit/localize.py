@@ -63,6 +63,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
     common = dict(
         language=cfg.language(lang), source_language=cfg.language(cfg.source_lang),
         build_date=build_date(doc), identifier=identifier(doc, lang), page_size=cfg.pdf_page_size,
+        source_doc=doc,
     )
     units = segment(doc)
     if lang == cfg.source_lang:
