@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import load_config
-from ..errors import MissingError, NotBuiltError
+from ..errors import MissingError
 from ..fsio import project_lock
 from ..pipeline import build
 from ..ui import info
@@ -29,10 +29,7 @@ def _update(cfg, langs, article) -> None:
     targets = _targets(cfg, langs)
     if not targets:
         return
-    try:
-        update.run(root=cfg.root, langs=targets, article=article)
-    except NotBuiltError:
-        info("note: translation files are not built yet; building the source-language editions only")
+    update.run(root=cfg.root, langs=targets, article=article)
 
 
 def _translate(cfg, langs, article) -> None:
@@ -40,15 +37,13 @@ def _translate(cfg, langs, article) -> None:
     (its pending passages are published per the policy and counted) and the build goes on."""
     from . import translate
 
-    targets = _targets(cfg, langs)
-    if not targets:
-        return
-    try:
-        translate.run(root=cfg.root, langs=targets, article=article)
-    except NotBuiltError:
-        info("note: machine translation is not built yet; skipped")
-    except MissingError as err:
-        info(f"warning: {err}")
+    for lang in _targets(cfg, langs):
+        try:
+            translate.run(root=cfg.root, langs=[lang], article=article)
+        except MissingError as err:
+            info(f"warning: {err}")
+            info(f"  {lang}: untranslated passages are published in {cfg.language(cfg.source_lang).name}, "
+                 "marked and counted in the colophon (see `invoke status`)")
 
 
 def _targets(cfg, langs):

@@ -62,13 +62,18 @@ def _default_factory(device: str, threads: int) -> EngineFactory:
     return make
 
 
+# Passages per engine call: large enough that CTranslate2's batches stay full (a call is
+# split into sentences and batched), small enough that a killed run keeps most drafts.
+DEFAULT_CHUNK = 200
+
+
 def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
-                       engine_factory: EngineFactory, chunk_size: int | None = None,
+                       engine_factory: EngineFactory, chunk_size: int | None = DEFAULT_CHUNK,
                        progress=None) -> TranslateResult:
     """Update, then draft what needs drafting; the caller holds the project lock.
 
-    ``chunk_size``: None sends a language's texts in one call; a number splits the call
-    and saves after each chunk (for very long runs).
+    ``chunk_size``: passages per engine call; the PO files are saved (atomically) after each
+    call, so an interrupted run keeps the drafts already made. None sends all at once.
     """
     all_docs = load_articles(cfg)
     docs = [d for d in all_docs if d.meta.slug == article] if article else all_docs
