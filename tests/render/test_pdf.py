@@ -1,0 +1,108 @@
+"""PDF editions: fonts embedded, no missing glyph, text extractable, metadata, reproducible."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+
+from pubkit.render import render_edition
+from tests.tools import require_tool
+
+LANGS = ("en", "ru", "ky", "fr")
+
+
+def run(*cmd):
+    return subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=120).stdout
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_font_is_embedded(built, lang):
+    require_tool("pdffonts")
+    out = run("pdffonts", str(built[(lang, "pdf")]))
+    rows = out.splitlines()[2:]
+    assert rows, out
+    for row in rows:
+        assert re.search(r"\byes\s+yes\s+yes\b", row), row  # emb sub uni
+        assert "PT-" in row, f"a font that does not travel with the project: {row}"
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_missing_glyph(built, lang):
+    require_tool("mutool")
+    trace = run("mutool", "trace", str(built[(lang, "pdf")]))
+    assert "<g " in trace
+    assert 'glyph="0"' not in trace
+
+
+@pytest.mark.validator
+def test_text_is_extractable_and_the_toc_has_page_numbers(built):
+    require_tool("pdftotext")
+    text = run("pdftotext", str(built[("ky", "pdf")]), "-")
+    for needle in ("Казак жумушчуларынын көтөрүлүшү", "ң ө ү Ң Ө Ү", "Мазмуну", "«Саал, кет!»",
+                   "Кыргызча", "Котормонун абалы"):
+        assert needle in text, needle
+    toc = run("pdftotext", "-f", "2", "-l", "2", "-layout", str(built[("ky", "pdf")]), "-")
+    assert "Мазмуну" in toc
+    assert re.search(r"Көтөрүлүштүн башталышы\s*\.{3,}\s*\d+", toc), toc
+    en = run("pdftotext", str(built[("en", "pdf")]), "-")
+    assert "The revolt of the Kazakh workers, balance and prospects" in en
+    assert "Comments Off" not in en
+
+
+@pytest.mark.validator
+def test_metadata_page_size_and_tags(built):
+    require_tool("pdfinfo")
+    info = run("pdfinfo", str(built[("ky", "pdf")]))
+    assert re.search(r"Title:\s+Казак жумушчуларынын", info)
+    assert re.search(r"Author:\s+Permanent Revolution Collective", info)
+    assert re.search(r"Tagged:\s+yes", info)
+    assert re.search(r"Page size:\s+419\.5\d* x 595\.2\d* pts", info), info  # A5
+    from pypdf import PdfReader
+
+    root = PdfReader(str(built[("ky", "pdf")])).trailer["/Root"]
+    assert root["/Lang"] == "ky"
+    assert "/StructTreeRoot" in root
+
+
+def test_page_size_comes_from_the_edition(tmp_path, cfg, editions):
+    from dataclasses import replace
+
+    require_tool("pdfinfo")
+    out = tmp_path / "a4.pdf"
+    render_edition("pdf", replace(editions["fr"], page_size="A4"), cfg, out)
+    assert re.search(r"Page size:\s+595\.2\d* x 841\.8\d* pts", run("pdfinfo", str(out)))
+
+
+def test_bad_page_size_is_a_config_error(tmp_path, cfg, editions):
+    from dataclasses import replace
+
+    from pubkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="page size"):
+        render_edition("pdf", replace(editions["fr"], page_size="A5; } body { display: none"), cfg, tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_two_builds_are_byte_identical(tmp_path, cfg, editions, epoch):
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    render_edition("pdf", editions["ky"], cfg, a)
+    render_edition("pdf", editions["ky"], cfg, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_without_source_date_epoch_the_build_date_is_used(tmp_path, cfg, editions, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    a, b = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    render_edition("pdf", editions["fr"], cfg, a)
+    render_edition("pdf", editions["fr"], cfg, b)
+    assert a.read_bytes() == b.read_bytes()
+    from pypdf import PdfReader
+
+    assert PdfReader(str(a)).metadata.creation_date.date().isoformat() == "2022-01-27"
+    import os
+
+    assert "SOURCE_DATE_EPOCH" not in os.environ
