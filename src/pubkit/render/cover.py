@@ -61,5 +61,5 @@ def cover_png(title: str, author: str, language: str, fonts: Path) -> bytes:
     lfont = ImageFont.truetype(str(fonts / "PTS75F.ttf"), 40)
     draw.text((margin, HEIGHT - 180), language.upper(), font=lfont, fill=SOFT)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
+    img.save(buf, format="PNG", compress_level=6)
     return buf.getvalue()

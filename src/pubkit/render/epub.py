@@ -159,7 +159,7 @@ def reproducible_zip(data: bytes, lang: str, date_time: tuple[int, ...]) -> byte
                 info.compress_type = zipfile.ZIP_STORED
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, body, compresslevel=9 if name != "mimetype" else None)
+            dst.writestr(info, body, compresslevel=6 if name != "mimetype" else None)
     return out.getvalue()
 
 
@@ -169,7 +169,8 @@ def to_epub_bytes(edition: Edition, cfg: Config) -> bytes:
     when = assets.build_datetime(edition)
     book = build_book(edition, cfg)
     buf = io.BytesIO()
-    epub.write_epub(buf, book, {"mtime": when, "epub3_landmark": False, "epub2_guide": False,
+    # compresslevel 0: the zip is re-packed (and compressed once) by reproducible_zip
+    epub.write_epub(buf, book, {"mtime": when, "epub3_landmark": False, "epub2_guide": False, "compresslevel": 0,
                                 "play_order": {"enabled": True, "start_from": 1}})
     stamp = max(when.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
     return reproducible_zip(buf.getvalue(), edition.language.code, stamp)

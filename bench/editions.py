@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Edition benchmark: build time per edition and for all editions, and EPUB time against pandoc.
+
+One run measures everything side by side (interleaved repeats, medians), because the
+machine is shared and noisy and only ratios measured together mean anything:
+
+- per edition (article × language × format): pubkit's writer in a warm process;
+- all editions: one after another in one process, and in parallel across languages (one
+  process per language, as `pubkit.pipeline.build` does: WeasyPrint uses one core);
+- EPUB against pandoc on the same article: pandoc (Debian's) reads a Markdown rendering
+  of the same document and writes EPUB 3 embedding the same seven fonts; pubkit is timed
+  warm (in-process) and cold (a fresh `python` that imports pubkit and writes one EPUB),
+  since pandoc's time includes its own start-up.
+
+    .venv/bin/python bench/editions.py [--repeats 3] [--json OUT]
+
+The no-op publish is the pipeline's to measure; :func:`noop_build_seconds` is the hook.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1643241600")
+
+from pubkit.config import Config, load_config  # noqa: E402
+from pubkit.edition import Coverage, Edition  # noqa: E402
+from pubkit.model import BlockQuote, Dateline, Heading, ListBlock, Paragraph, Signature, plain_text  # noqa: E402
+from pubkit.project import load_articles  # noqa: E402
+from pubkit.segment import segment  # noqa: E402
+
+FORMATS = ("epub", "pdf")
+
+
+def editions_for(cfg: Config, slug: str | None = None) -> dict[str, Edition]:
+    """Every configured edition of one article: via pubkit.localize when it works, else the source."""
+    doc = load_articles(cfg, slug)[0]
+    out: dict[str, Edition] = {}
+    for lang in cfg.edition_langs:
+        try:
+            from pubkit.localize import localize
+
+            out[lang] = localize(cfg, doc, lang)
+        except Exception as err:  # noqa: BLE001 - a bench must run while localize is in progress
+            if lang != cfg.source_lang:
+                print(f"  (localize {lang} failed: {type(err).__name__}: {err}; skipped)", file=sys.stderr)
+                continue
+            n = len(segment(doc))
+            out[lang] = Edition(doc=doc, language=cfg.language(lang), source_language=cfg.language(lang),
+                                is_source=True, coverage=Coverage(total=n, reviewed=n), build_date=doc.meta.date)
+    return out
+
+
+def _timed(fn) -> float:
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
+
+
+def _render_language(root: str, slug: str, lang: str, folder: str) -> float:
+    """Worker: render both formats of one language (what the pipeline does per process)."""
+    from pubkit.render import render_edition
+
+    cfg = load_config(Path(root))
+    ed = editions_for(cfg, slug)[lang]
+    t = time.perf_counter()
+    for fmt in FORMATS:
+        render_edition(fmt, ed, cfg, Path(folder) / f"{lang}.{fmt}")
+    return time.perf_counter() - t
+
+
+def markdown_of(doc) -> str:
+    """The document as pandoc Markdown with a YAML title block (pandoc's input)."""
+    m = doc.meta
+    authors = ", ".join(a.display() for a in m.authors)
+    lines = ["---", f"title: {json.dumps(m.title, ensure_ascii=False)}", f"author: {json.dumps(authors, ensure_ascii=False)}",
+             f"lang: {m.lang}", f"date: {m.date}", "---", ""]
+
+    def block(b):
+        if isinstance(b, Heading):
+            lines.append("#" * (b.level + 1) + " " + plain_text(b.content))
+        elif isinstance(b, (Paragraph, Dateline, Signature)):
+            lines.append(plain_text(b.content).replace("*", "\\*"))
+        elif isinstance(b, ListBlock):
+            lines.extend(f"- {plain_text(i.content)}" for i in b.items)
+        elif isinstance(b, BlockQuote):
+            for x in b.blocks:
+                block(x)
+        lines.append("")
+
+    for b in doc.blocks:
+        block(b)
+    return "\n".join(lines)
+
+
+def pandoc_epub(cfg: Config, md: Path, out: Path) -> None:
+    fonts = sorted((cfg.templates / "fonts").glob("*.ttf"))
+    cmd = ["pandoc", str(md), "-f", "markdown", "-t", "epub3", "-o", str(out), "--toc",
+           "--css", str(cfg.templates / "base.css"), *[f"--epub-embed-font={f}" for f in fonts]]
+    subprocess.run(cmd, check=True, capture_output=True)
+
+
+def noop_build_seconds(root: Path = ROOT, repeats: int = 3) -> float:
+    """Median seconds of a build with nothing to do, in-process, on a scratch copy of the project.
+
+    For the pipeline's no-op publish benchmark: the first build makes everything up to date,
+    the timed ones must find nothing to rebuild.
+    """
+    from pubkit import pipeline
+
+    with tempfile.TemporaryDirectory() as tmp:
+        proj = Path(tmp) / "project"
+        proj.mkdir()
+        shutil.copy(root / "pubkit.toml", proj / "pubkit.toml")
+        for name in ("seeds", "translations", "templates"):
+            if (root / name).exists():
+                shutil.copytree(root / name, proj / name)
+        cfg = load_config(proj)
+        pipeline.build(cfg)
+        times = []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            report = pipeline.build(cfg)
+            times.append(time.perf_counter() - t)
+            assert not report.built, "a no-op build rebuilt something"
+        return statistics.median(times)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--slug", default=None)
+    args = ap.parse_args(argv)
+
+    from pubkit.render import render_edition
+    from pubkit.render.epub import to_epub_bytes
+
+    cfg = load_config(ROOT)
+    eds = editions_for(cfg, args.slug)
+    slug = next(iter(eds.values())).doc.meta.slug
+    have_pandoc = shutil.which("pandoc") is not None
+    results: dict = {"repeats": args.repeats, "cpus": os.cpu_count(), "per_edition": {}, "all": {}, "pandoc": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        src_doc = eds[cfg.source_lang].doc
+        md = folder / "article.md"
+        md.write_text(markdown_of(src_doc), encoding="utf-8")
+        # warm-up: imports, font loading, caches
+        for fmt in FORMATS:
+            render_edition(fmt, eds[cfg.source_lang], cfg, folder / f"warm.{fmt}")
+        per: dict[str, list[float]] = {}
+        seq, par, pandoc, warm, cold = [], [], [], [], []
+        cold_cmd = [sys.executable, "-c",
+                    "import sys; sys.path.insert(0, %r); from pubkit.config import load_config; "
+                    "from bench.editions import editions_for; from pubkit.render import render_edition; "
+                    "cfg = load_config(); e = editions_for(cfg, %r)[cfg.source_lang]; "
+                    "render_edition('epub', e, cfg, sys.argv[1])" % (str(ROOT / "src"), slug)]
+        for _ in range(args.repeats):
+            t_all = time.perf_counter()
+            for lang, ed in eds.items():
+                for fmt in FORMATS:
+                    key = f"{lang}.{fmt}"
+                    per.setdefault(key, []).append(
+                        _timed(lambda: render_edition(fmt, ed, cfg, folder / key)))
+            seq.append(time.perf_counter() - t_all)
+            t = time.perf_counter()
+            with ProcessPoolExecutor(max_workers=min(len(eds), os.cpu_count() or 1, 4)) as pool:
+                list(pool.map(_render_language, [str(ROOT)] * len(eds), [slug] * len(eds), list(eds), [tmp] * len(eds)))
+            par.append(time.perf_counter() - t)
+            warm.append(_timed(lambda: to_epub_bytes(eds[cfg.source_lang], cfg)))
+            cold.append(_timed(lambda: subprocess.run(cold_cmd + [str(folder / "cold.epub")], check=True,
+                                                      cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})))
+            if have_pandoc:
+                pandoc.append(_timed(lambda: pandoc_epub(cfg, md, folder / "pandoc.epub")))
+        med = statistics.median
+        results["per_edition"] = {k: round(med(v), 3) for k, v in per.items()}
+        results["all"] = {"sequential_s": round(med(seq), 3), "parallel_s": round(med(par), 3),
+                          "editions": len(eds) * len(FORMATS)}
+        results["pandoc"] = {"pubkit_epub_warm_s": round(med(warm), 3), "pubkit_epub_cold_s": round(med(cold), 3)}
+        if pandoc:
+            p = med(pandoc)
+            results["pandoc"].update(pandoc_epub_s=round(p, 3), warm_ratio=round(med(warm) / p, 2),
+                                     cold_ratio=round(med(cold) / p, 2))
+    print(f"editions of {slug} ({results['cpus']} CPUs, median of {args.repeats}):")
+    for k, v in results["per_edition"].items():
+        print(f"  {k:10s} {v:7.3f} s")
+    a = results["all"]
+    print(f"  all {a['editions']} editions: {a['sequential_s']:.3f} s one after another, "
+          f"{a['parallel_s']:.3f} s in parallel across languages ({a['sequential_s'] / a['parallel_s']:.2f}x)")
+    pd = results["pandoc"]
+    if "pandoc_epub_s" in pd:
+        print(f"  EPUB vs pandoc: pubkit warm {pd['pubkit_epub_warm_s']:.3f} s, cold {pd['pubkit_epub_cold_s']:.3f} s, "
+              f"pandoc {pd['pandoc_epub_s']:.3f} s -> ratio warm {pd['warm_ratio']}x, cold {pd['cold_ratio']}x")
+    else:
+        print("  pandoc not installed: no comparison")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
