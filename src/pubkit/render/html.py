@@ -346,6 +346,17 @@ def _template_frame(err: BaseException, templates: Path) -> Location | None:
     return found
 
 
+def has_hyphenation(lang: str) -> bool:
+    """Whether Pyphen (WeasyPrint's hyphenation) has a dictionary for ``lang``.
+
+    Without one (Kyrgyz), justified lines open wide gaps, so the templates set such
+    editions ragged-right (``<html class="no-hyphenation">``).
+    """
+    import pyphen
+
+    return pyphen.language_fallback(lang) is not None
+
+
 def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     """The view plus interface strings and format facts: what every template receives."""
     view = build_view(edition)
@@ -357,5 +368,6 @@ def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
         build_date_text=t.date(view["build_date"]) if view["build_date"] else "",
         language_label=edition.language.native or edition.language.name,
         source_language_label=t.language_name(edition.source_language),
+        hyphenation=has_hyphenation(view["lang"]),
     )
     return view
