@@ -29,7 +29,7 @@ def _update(cfg, langs, article) -> None:
     targets = _targets(cfg, langs)
     if not targets:
         return
-    update.run(root=cfg.root, langs=targets, article=article)
+    update.run(root=cfg.root, langs=targets, article=article, verbose=False)
 
 
 def _translate(cfg, langs, article) -> None:
@@ -39,7 +39,7 @@ def _translate(cfg, langs, article) -> None:
 
     for lang in _targets(cfg, langs):
         try:
-            translate.run(root=cfg.root, langs=[lang], article=article)
+            translate.run(root=cfg.root, langs=[lang], article=article, verbose=False)
         except MissingError as err:
             info(f"warning: {err}")
             info(f"  {lang}: untranslated passages are published in {cfg.language(cfg.source_lang).name}, "

@@ -112,11 +112,13 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
 
 
 def run(root: Path | None = None, langs=None, article: str | None = None, device: str = "cpu",
-        threads: int = 0, engine_factory: EngineFactory | None = None, **_ignored) -> int:
+        threads: int = 0, engine_factory: EngineFactory | None = None, verbose: bool = True,
+        **_ignored) -> int:
     cfg = load_config(root)
     factory = engine_factory or _default_factory(device, threads)
     with project_lock(cfg.root):
         result = translate_catalogs(cfg, langs, article, engine_factory=factory)
     for lang, n in result.drafted.items():
-        info(f"{lang}: {n} machine draft(s) written (fuzzy, for review)")
+        if n or verbose:
+            info(f"{lang}: {n} machine draft(s) written (fuzzy, for review)" if n else f"{lang}: nothing to translate")
     return 0

@@ -63,7 +63,8 @@ def update_catalogs(cfg: Config, docs: list[Document], all_docs: list[Document],
     return result
 
 
-def run(root: Path | None = None, langs=None, article: str | None = None, **_ignored) -> int:
+def run(root: Path | None = None, langs=None, article: str | None = None, verbose: bool = True,
+        **_ignored) -> int:
     cfg = load_config(root)
     with project_lock(cfg.root):
         all_docs = load_articles(cfg)
@@ -73,8 +74,11 @@ def run(root: Path | None = None, langs=None, article: str | None = None, **_ign
         result = update_catalogs(cfg, docs, all_docs, select_langs(cfg, langs))
     for (lang, slug), rep in sorted(result.reports.items()):
         pf = result.files[(lang, slug)]
-        what = "written" if pf.path in result.written else "unchanged"
-        info(f"{lang}/{slug}.po: {what} (kept {rep.kept}, restored {rep.restored}, "
+        if pf.path not in result.written:
+            continue  # quiet when nothing changed
+        info(f"{lang}/{slug}.po: updated (kept {rep.kept}, restored {rep.restored}, "
              f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
              f"obsoleted {rep.obsoleted})")
+    if not result.written and verbose:
+        info("translation files are up to date")
     return 0

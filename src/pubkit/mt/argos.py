@@ -108,6 +108,7 @@ class ArgosEngine:
         want = "float16" if self.device == "cuda" else "int8"
         self.compute_type = want if want in supported else "auto"
         self.max_batch = 256 if self.device == "cuda" else MAX_BATCH
+        self.batch_type = "examples"
         self.packages = route
         self.engine_name = f"argos/ctranslate2 {ctranslate2.__version__}"
         self.model_name = "+".join(p.name for p in route)
@@ -169,11 +170,13 @@ class ArgosEngine:
             return out, lps, nts
         batch = [tokens[i] for i in todo]
         # every inter thread gets work even for a handful of sentences
-        size = max(1, min(self.max_batch, math.ceil(len(batch) / self.inter)))
+        size = self.max_batch
+        if self.batch_type == "examples":
+            size = max(1, min(size, math.ceil(len(batch) / self.inter)))
         try:
             results = step.translator.translate_batch(
                 batch, target_prefix=[[step.prefix]] * len(batch) if step.prefix else None,
-                max_batch_size=size, batch_type="examples", asynchronous=True,
+                max_batch_size=size, batch_type=self.batch_type, asynchronous=True,
                 beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
                 return_scores=True, replace_unknowns=True,
             )
@@ -216,4 +219,9 @@ def load(cfg, source: str, target: str, *, device: str = "cpu", threads: int = 0
     chain = pk.route(folder, source, target)
     if not chain:
         raise pk.missing_error(source, target, folder)
-    return ArgosEngine(chain, device=device, threads=threads)
+    engine = ArgosEngine(chain, device=device, threads=threads)
+    if engine.note:
+        from ..ui import info
+
+        info(engine.note)
+    return engine
