@@ -23,7 +23,7 @@ from .catalog.states import MT, POLICY, mt_credit, pubkit_lines
 from .config import Config
 from .edition import Coverage, Edition
 from .errors import Diagnostic, Location, Severity
-from .model import Document
+from .model import Author, Document, Signature, plain_text
 from .segment import PlaceholderError, Unit, decode, reassemble, segment
 
 
@@ -52,6 +52,31 @@ def translators_from(metadata: dict) -> tuple[str, ...]:
     if not last or last == NO_TRANSLATOR or last.startswith("FULL NAME"):
         return ()
     return (re.sub(r"\s*<[^>]*>\s*$", "", last).strip(),)
+
+
+def localized_authors(doc: Document, localized: Document, untranslated: set[str]) -> tuple[Author, ...]:
+    """Authors as the edition's language writes them, taken from the translated signature.
+
+    Author names are metadata, not passages; but where the article is signed with exactly
+    the author line ("Name (Country, Country)"), its reviewed translation is how the
+    edition names the author, so a French edition does not print the English name.
+    """
+    authors = doc.meta.authors
+    sigs = [(s, t) for s, t in zip(doc.blocks, localized.blocks) if isinstance(s, Signature)]
+    if len(authors) != 1 or len(sigs) != 1:
+        return authors
+    src_sig, tr_sig = sigs[0]
+    src_text, tr_text = plain_text(src_sig.content), plain_text(tr_sig.content)
+    if src_text != authors[0].display() or src_text == tr_text:
+        return authors
+    if any(u.kind == "signature" and u.key in untranslated for u in segment(doc)):
+        return authors
+    m = re.fullmatch(r"(.+?)\s*\((.+)\)", tr_text)
+    if m and authors[0].countries:
+        countries = tuple(c.strip() for c in m.group(2).split(","))
+        if len(countries) == len(authors[0].countries):
+            return (Author(m.group(1), countries),)
+    return (Author(tr_text),)
 
 
 def localize(cfg: Config, doc: Document, lang: str) -> Edition:
@@ -126,7 +151,8 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
                 untranslated.add(key)
                 if st is State.REVIEWED:
                     words_reviewed -= _words(u.text)
-    localized = replace(localized, meta=replace(localized.meta, lang=lang))
+    localized = replace(localized, meta=replace(
+        localized.meta, lang=lang, authors=localized_authors(doc, localized, untranslated)))
     cov = Coverage(
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,

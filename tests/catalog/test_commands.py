@@ -92,12 +92,16 @@ def test_update_stops_while_another_run_holds_the_lock(project):
 
     code = ("import sys, time; from pathlib import Path; from pubkit.fsio import project_lock\n"
             "with project_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(30)\n")
+    (project / "seeds" / "kazakh-workers-revolt-2022.txt").write_text("New title\n\nNew text.\n", encoding="utf-8")
+    before = {p: p.read_bytes() for p in (project / "translations").rglob("*") if p.is_file()}
     holder = subprocess.Popen([sys.executable, "-c", code, str(project)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(BusyError):
+        with pytest.raises(BusyError) as err:
             update.run(root=project)
-        assert not (project / "translations" / "ru").exists()
+        assert err.value.exit_code == 75 and "another pubkit run" in err.value.message
+        after = {p: p.read_bytes() for p in (project / "translations").rglob("*") if p.is_file()}
+        assert after == before
     finally:
         holder.kill()
         holder.wait()
