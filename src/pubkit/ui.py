@@ -8,7 +8,8 @@ import sys
 from rich.console import Console
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-out_console = Console(highlight=False, soft_wrap=True)
+# Off a terminal (pipes, CI logs) rich would assume 80 columns and cut table cells.
+out_console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.isatty() else 160)
 
 
 def print_error(err) -> None:
