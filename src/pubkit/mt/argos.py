@@ -79,8 +79,9 @@ def resolve_device(device: str) -> tuple[str, str]:
         return "cpu", f"CUDA not used: {problem}; translating on the CPU"
     raise UnavailableError(
         f"--device cuda cannot be used: {problem}",
-        hint="install CUDA 12's cuBLAS (e.g. `pip install nvidia-cublas-cu12` and put its lib folder on "
-             "LD_LIBRARY_PATH), or use --device cpu (or auto)",
+        hint=("install CUDA 12's cuBLAS (e.g. `pip install nvidia-cublas-cu12` and put its lib folder on "
+              "LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
+        else "use --device cpu (or auto, which falls back to the CPU)",
     )
 
 
