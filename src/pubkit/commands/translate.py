@@ -14,6 +14,8 @@ import this module).
 
 from __future__ import annotations
 
+import contextlib
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,7 +71,7 @@ DEFAULT_CHUNK = 200
 
 def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
                        engine_factory: EngineFactory, chunk_size: int | None = DEFAULT_CHUNK,
-                       progress=None) -> TranslateResult:
+                       progress=None, progress_for=None) -> TranslateResult:
     """Update, then draft what needs drafting; the caller holds the project lock.
 
     ``chunk_size``: passages per engine call; the PO files are saved (atomically) after each
@@ -90,6 +92,8 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
         if not texts:
             continue
         engine = engine_factory(cfg, cfg.source_lang, lang)
+        if progress_for is not None:
+            progress = progress_for(lang)
         step = chunk_size or len(texts)
         for start in range(0, len(texts), step):
             chunk = texts[start:start + step]
@@ -116,9 +120,28 @@ def run(root: Path | None = None, langs=None, article: str | None = None, device
         **_ignored) -> int:
     cfg = load_config(root)
     factory = engine_factory or _default_factory(device, threads)
-    with project_lock(cfg.root):
-        result = translate_catalogs(cfg, langs, article, engine_factory=factory)
+    with project_lock(cfg.root), _progress_bars(cfg) as progress_for:
+        result = translate_catalogs(cfg, langs, article, engine_factory=factory, progress_for=progress_for)
     for lang, n in result.drafted.items():
         if n or verbose:
             info(f"{lang}: {n} machine draft(s) written (fuzzy, for review)" if n else f"{lang}: nothing to translate")
     return 0
+
+
+@contextlib.contextmanager
+def _progress_bars(cfg: Config):
+    """A progress bar per language (sentences translated), on a terminal only."""
+    from ..ui import err_console, progress_enabled
+
+    if not progress_enabled():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                  TimeRemainingColumn(), console=err_console) as bar:
+        def progress_for(lang: str):
+            task = bar.add_task(f"translating into {cfg.language(lang).name}", total=None)
+            return lambda done, total: bar.update(task, completed=done, total=total)
+
+        yield progress_for
