@@ -54,7 +54,8 @@ def translators_from(metadata: dict) -> tuple[str, ...]:
     return (re.sub(r"\s*<[^>]*>\s*$", "", last).strip(),)
 
 
-def localized_authors(doc: Document, localized: Document, untranslated: set[str]) -> tuple[Author, ...]:
+def localized_authors(doc: Document, localized: Document, units: list[Unit],
+                      untranslated: set[str]) -> tuple[Author, ...]:
     """Authors as the edition's language writes them, taken from the translated signature.
 
     Author names are metadata, not passages; but where the article is signed with exactly
@@ -69,7 +70,7 @@ def localized_authors(doc: Document, localized: Document, untranslated: set[str]
     src_text, tr_text = plain_text(src_sig.content), plain_text(tr_sig.content)
     if src_text != authors[0].display() or src_text == tr_text:
         return authors
-    if any(u.kind == "signature" and u.key in untranslated for u in segment(doc)):
+    if any(u.kind == "signature" and u.key in untranslated for u in units):
         return authors
     m = re.fullmatch(r"(.+?)\s*\((.+)\)", tr_text)
     if m and authors[0].countries:
@@ -152,7 +153,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
                 if st is State.REVIEWED:
                     words_reviewed -= _words(u.text)
     localized = replace(localized, meta=replace(
-        localized.meta, lang=lang, authors=localized_authors(doc, localized, untranslated)))
+        localized.meta, lang=lang, authors=localized_authors(doc, localized, units, untranslated)))
     cov = Coverage(
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,

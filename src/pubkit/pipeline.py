@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .catalog.store import po_path
 from .config import Config
 from .errors import Location, PubkitError
 from .fsio import atomic_write
@@ -48,10 +49,6 @@ class BuildReport:
 
 def output_path(cfg: Config, slug: str, lang: str, fmt: str) -> Path:
     return cfg.dist / f"{slug}.{lang}.{fmt}"
-
-
-def po_path(cfg: Config, slug: str, lang: str) -> Path:
-    return cfg.translations / lang / f"{slug}.po"
 
 
 def _hash_files(h, paths) -> None:
@@ -83,7 +80,7 @@ def edition_fingerprint(cfg: Config, shared: str, source: Path, slug: str, lang:
     h = hashlib.sha256(f"{shared}\0{slug}\0{lang}\0{fmt}".encode())
     files = [source, source.with_suffix(SIDECAR_SUFFIX)]
     if lang != cfg.source_lang:
-        files.append(po_path(cfg, slug, lang))
+        files.append(po_path(cfg, lang, slug))
     _hash_files(h, files)
     return h.hexdigest()
 
