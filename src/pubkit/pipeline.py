@@ -138,13 +138,15 @@ def _slug_of(src: Path) -> str:
     """The slug without parsing the article: the sidecar's or front matter's `slug:`, else the stem."""
     import re
 
-    candidates = [src.with_suffix(SIDECAR_SUFFIX)] if src.suffix != ".md" else [src]
+    # The readers' precedence: front matter, then the .yaml beside the article.
+    sidecar = src.with_suffix(SIDECAR_SUFFIX)
+    candidates = [src, sidecar] if src.suffix in (".md", ".markdown") else [sidecar]
     for c in candidates:
         try:
             head = c.read_text(encoding="utf-8", errors="replace")[:4096]
         except OSError:
             continue
-        if c.suffix == ".md" and not head.startswith("---"):
+        if c.suffix != SIDECAR_SUFFIX and not head.startswith("---"):
             continue
         m = re.search(r"^slug:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", head, re.M)
         if m:
