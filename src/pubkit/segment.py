@@ -36,6 +36,7 @@ from .model import (
     Strong,
     Text,
     normalize_inlines,
+    plain_text,
 )
 
 KIND_PREFIX = {
@@ -198,7 +199,7 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
     title = fn("title", (Text(meta.title),) if meta.title else (), meta.title_line)
     subtitle = meta.subtitle
     if meta.subtitle:
-        subtitle = _flat(fn("subtitle", (Text(meta.subtitle),), meta.subtitle_line))
+        subtitle = plain_text(fn("subtitle", (Text(meta.subtitle),), meta.subtitle_line))
 
     def block(b):
         if isinstance(b, Heading):
@@ -217,13 +218,7 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover
 
     blocks = tuple(block(b) for b in doc.blocks)
-    return replace(doc, meta=replace(meta, title=_flat(title), subtitle=subtitle), blocks=blocks)
-
-
-def _flat(inlines: tuple[Inline, ...]) -> str:
-    from .model import plain_text
-
-    return plain_text(inlines)
+    return replace(doc, meta=replace(meta, title=plain_text(title), subtitle=subtitle), blocks=blocks)
 
 
 class _Keys:

@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 
 from ..errors import InputError, Location
-from ..model import Dateline, Document, Heading, ListBlock, ListItem, Meta, Paragraph, Signature, Text, tidy_inlines
+from ..model import (
+    Dateline, Document, Heading, ListBlock, ListItem, Meta, Paragraph, Signature, Text, plain_text, tidy_inlines,
+)
 from . import register
 from .source import SourceText, parse_dateline
 
@@ -95,7 +97,7 @@ def read_plaintext(src: SourceText) -> Document:
                     items.append(ListItem(_inl(BULLET.sub("", line, count=1)), line=b.line + offset))
                 else:  # a wrapped item continues
                     last = items[-1]
-                    items[-1] = ListItem(_inl(_text(last.content) + " " + line), line=last.line)
+                    items[-1] = ListItem(_inl(plain_text(last.content) + " " + line), line=last.line)
             out.append(ListBlock(tuple(items), line=b.line))
         elif _is_heading_like(b):
             out.append(Heading(1, _inl(b.lines[0]), line=b.line))
@@ -104,21 +106,15 @@ def read_plaintext(src: SourceText) -> Document:
 
     m = src.meta
     meta = Meta(
-        title=str(m.get("title") or _text(_inl(title))),
-        subtitle=str(m.get("subtitle", _text(_inl(subtitle))) or ""),
+        title=str(m.get("title") or plain_text(_inl(title))),
+        subtitle=str(m.get("subtitle", plain_text(_inl(subtitle))) or ""),
         slug=str(m.get("slug") or src.path.stem),
         lang=str(m.get("lang") or "en"),
         authors=m.get("authors", ()),
-        date=str(m.get("date") or next((parse_dateline(_text(d.content)) for d in tail if isinstance(d, Dateline)), "") or ""),
+        date=str(m.get("date") or next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "") or ""),
         source=str(m.get("source") or ""),
         source_file=str(src.path),
         title_line=title_line,
         subtitle_line=subtitle_line,
     )
     return Document(meta, tuple(out + tail))
-
-
-def _text(inlines) -> str:
-    from ..model import plain_text
-
-    return plain_text(inlines)
