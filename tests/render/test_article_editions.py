@@ -1,4 +1,6 @@
-"""DAISY Ace (accessibility checker for EPUB) on every edition of the article: no violations.
+"""The article's real editions (from the reviewed PO files) pass the independent validators:
+EPUBCheck (0 errors, 0 warnings), DAISY Ace (no violations), pdffonts (all embedded) and
+mutool (no missing glyph).
 
 Ace is a Node.js tool driving a headless Chromium; `.ci/run` installs both. Locally it is
 found as `ace-cli` on PATH, in `.ci/ace/` (where `.ci/run` puts it) or via $PUBKIT_ACE.
@@ -18,7 +20,7 @@ from pubkit.config import load_config
 from pubkit.pipeline import build
 
 from ..conftest import ROOT
-from ..tools import _missing, require_tool
+from ..tools import _missing, epubcheck_jar, require_tool
 
 LANGS = ("en", "ru", "ky", "fr")
 
@@ -40,8 +42,30 @@ def epubs(tmp_path_factory):
     for name in ("seeds", "translations", "templates"):
         shutil.copytree(ROOT / name, dest / name)
     cfg = load_config(dest)
-    build(cfg, formats=["epub"], workers=1)
+    build(cfg, workers=1)
     return {lang: cfg.dist / f"kazakh-workers-revolt-2022.{lang}.epub" for lang in LANGS}
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("lang", LANGS)
+def test_epubcheck_no_errors_no_warnings(epubs, lang):
+    from .test_epub import epubcheck
+
+    proc, report = epubcheck(epubcheck_jar(), epubs[lang])
+    found = [(m["severity"], m["ID"], m["message"]) for m in report["messages"]
+             if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert found == [], found
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("lang", LANGS)
+def test_pdf_fonts_embedded_and_no_missing_glyph(epubs, lang):
+    pdf = epubs[lang].with_suffix(".pdf")
+    fonts = subprocess.run([require_tool("pdffonts"), str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and {r.split()[-5] for r in rows} == {"yes"}, fonts  # the "emb" column
+    trace = subprocess.run([require_tool("mutool"), "trace", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert 'glyph="' in trace and 'glyph="0"' not in trace
 
 
 @pytest.mark.validator
