@@ -212,11 +212,12 @@ def main() -> None:
     tasks = {}
     engine = load_engine(_Cfg(folder), "en", "ru")
     report["pubkit_settings"] = {"inter_threads": engine.inter, "intra_threads": engine.intra,
-                                 "compute_type": engine.compute_type, "max_batch_size": engine.max_batch}
+                                 "compute_type": engine.compute_type, "max_batch_size": engine.max_batch,
+                                 "batch_type": engine.batch_type}
     tasks["pubkit"] = lambda: engine.translate(texts)
-    engine_tok = load_engine(_Cfg(folder), "en", "ru")
-    engine_tok.batch_type, engine_tok.max_batch = "tokens", 1024
-    tasks["pubkit_tokens1024"] = lambda: engine_tok.translate(texts)
+    engine_ex = load_engine(_Cfg(folder), "en", "ru")
+    engine_ex.batch_type, engine_ex.max_batch = "examples", 32  # the previous default, for comparison
+    tasks["pubkit_examples32"] = lambda: engine_ex.translate(texts)
     out_tokens = {}
     for name, (ct, intra, inter, mbs, bt) in DIRECT.items():
         tr = ctranslate2.Translator(str(pkg_dir / "model"), compute_type=ct, intra_threads=intra,
@@ -268,7 +269,8 @@ def main() -> None:
     report["rerun_after_edit"] = rerun_after_edit(folder)
     print(json.dumps(report, indent=2))
     if args.json:
-        Path(args.json).write_text(json.dumps(report, indent=2))
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.json).write_text(json.dumps(report, indent=2))
 
 
 def rerun_after_edit(folder: Path) -> dict:
