@@ -48,8 +48,17 @@ class Link:
     title: str = ""
 
 
-Inline = Union[Text, Emph, Strong, Code, Link]
-CONTAINER_INLINES = (Emph, Strong, Link)
+@dataclass(frozen=True)
+class Span:
+    """A passage in another language than its surroundings (``lang`` is a BCP 47 tag):
+    rendered with ``lang``/``xml:lang`` in XHTML and ``/Lang`` in the PDF."""
+
+    children: tuple["Inline", ...]
+    lang: str = ""
+
+
+Inline = Union[Text, Emph, Strong, Code, Link, Span]
+CONTAINER_INLINES = (Emph, Strong, Link, Span)
 
 # ---------------------------------------------------------------------- blocks
 
