@@ -6,6 +6,7 @@ import os
 import sys
 
 from rich.console import Console
+from rich.text import Text
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 # Off a terminal (pipes, CI logs) rich would assume 80 columns and cut table cells.
@@ -13,15 +14,25 @@ out_console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.
 
 
 def print_error(err) -> None:
+    """Print an error as text: user-supplied strings (a correction's ``find: "[/note]"``, a
+    file name) are never read as Rich markup."""
     from .errors import PubkitError
 
+    line = Text()
+    line.append("error", style="bold red")
     if isinstance(err, PubkitError):
         where = f"{err.location}: " if err.location else ""
-        err_console.print(f"[bold red]error[/] [dim]({err.category})[/]: {where}{err.message}", markup=True, highlight=False)
+        line.append(f" ({err.category})", style="dim")
+        line.append(f": {where}{err.message}")
+        err_console.print(line, highlight=False)
         if err.hint:
-            err_console.print(f"  [cyan]hint[/]: {err.hint}")
+            hint = Text("  ")
+            hint.append("hint", style="cyan")
+            hint.append(f": {err.hint}")
+            err_console.print(hint, highlight=False)
     else:
-        err_console.print(f"[bold red]error[/]: {err}")
+        line.append(f": {err}")
+        err_console.print(line, highlight=False)
 
 
 def info(message: str) -> None:
