@@ -1,8 +1,13 @@
-"""File IO at the edges: atomic writes and the project lock.
+"""File IO at the edges: bounded reads, writes proven inside the project, atomic writes, the lock.
 
 Every file pubkit writes goes through :func:`atomic_write`: the bytes go to a temporary
 file in the same folder, are flushed to disk, and replace the target with one rename. A
 reader (or a killed run) sees the old file or the new one, never half of one.
+
+Every path pubkit writes is first proven inside the project by :func:`inside_project`
+(resolved, so a symlinked folder cannot lead out). Every input file is read by
+:func:`read_bounded`: regular files only (a FIFO or a device is refused without blocking),
+links only where they stay inside the project, and at most :data:`READ_LIMITS` bytes.
 """
 
 from __future__ import annotations
@@ -11,11 +16,127 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
+import stat
 import tempfile
 import time
 from pathlib import Path
 
-from .errors import BusyError, EnvironmentProblem, Location
+from .errors import BusyError, EnvironmentProblem, InputError, Location
+
+MB = 1024 * 1024
+# Generous but finite: the largest honest file of each kind is far below these.
+READ_LIMITS: dict[str, int] = {
+    "seed": 20 * MB,
+    "sidecar": 1 * MB,
+    "po": 50 * MB,
+    "config": 1 * MB,
+    "template": 10 * MB,
+    "manifest": 10 * MB,
+}
+
+
+def _shown(path: Path, root: Path | None) -> Path:
+    if root is not None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+        except ValueError:
+            pass
+    return Path(path)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def printable(path: Path | str) -> str:
+    """A path as it can be shown on one line: control characters written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(path))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def inside_project(root: Path, path: Path, *, what: str = "", for_write: bool = False) -> Path:
+    """``path`` resolved, if it lies inside ``root`` (resolved); else an InputError (exit 65).
+
+    Symlinks anywhere on the way are followed before the check, so a link to a folder elsewhere
+    cannot carry a write (or a read) out of the project. ``what`` names where the path came from
+    (e.g. "the slug in seeds/x.yaml") for the message. The path need not exist yet. With
+    ``for_write``, a name holding a control character (NUL, a line break) is refused too: such a
+    name would break ``SHA256SUMS`` and every tool that reads file names line by line.
+    """
+    base = Path(root).resolve()
+    raw = os.fspath(path)
+    if "\0" in raw or (for_write and _CONTROL.search(raw)):
+        raise InputError(
+            f"refusing a file name with a control character: '{printable(raw)}'",
+            location=Location(printable(_shown(Path(raw.replace(chr(0), "?")), root))),
+            hint=(f"{what}: " if what else "") + "use names of letters, digits and '-'",
+        )
+    full = Path(path) if Path(path).is_absolute() else base / path
+    resolved = full.resolve()
+    try:
+        resolved.relative_to(base)
+    except ValueError:
+        raise InputError(
+            f"refusing '{printable(raw)}': it leads to {printable(resolved)}, outside the project {base}",
+            location=Location(printable(_shown(full, root))),
+            hint=(f"{what}; " if what else "") + "pubkit reads and writes only inside the project folder "
+            "(remove the link or the '..' that leads out)",
+        ) from None
+    return resolved
+
+
+def read_bounded(path: Path, kind: str, *, root: Path | None = None) -> bytes:
+    """The bytes of a regular file of ``kind`` (a key of :data:`READ_LIMITS`), refusing anything else.
+
+    - a FIFO, device, socket or folder is refused without opening it for long (never blocks);
+    - with ``root``, a symlink that resolves outside the project is refused;
+    - a file larger than the limit for its kind is refused before it is read.
+    FileNotFoundError is passed on (callers decide whether a missing file is fine).
+    """
+    limit = READ_LIMITS[kind]
+    shown = Path(printable(_shown(Path(path), root)))
+    if root is not None:
+        inside_project(root, path, what=f"the {kind} file {shown}")
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(
+            f"is {_file_kind(st.st_mode)}, not a regular file; pubkit reads only regular files",
+            location=Location(shown), hint="replace it with an ordinary file (or move it out of the project)",
+        )
+    _check_size(st.st_size, limit, kind, shown)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)  # the file may have been swapped since the stat above
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"is {_file_kind(st.st_mode)}, not a regular file", location=Location(shown),
+                             hint="replace it with an ordinary file")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 * MB, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                _check_size(total, limit, kind, shown)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _check_size(size: int, limit: int, kind: str, shown: Path) -> None:
+    if size > limit:
+        raise InputError(
+            f"is larger than {limit // MB} MB, the limit for a {kind} file; not read",
+            location=Location(shown), hint=f"a {kind} file is normally far smaller: is this the right file?",
+        )
 
 
 def atomic_write(path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None) -> None:

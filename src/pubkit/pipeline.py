@@ -26,6 +26,7 @@ from .config import Config
 from .errors import Location, PubkitError
 from .fsio import atomic_write
 from .project import article_paths, load_articles
+from .readers import article_slug
 from .readers.source import SIDECAR_SUFFIX
 
 FORMATS = ("epub", "pdf")
@@ -118,7 +119,7 @@ def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job]
     shared = shared_fingerprint(cfg)
     todo, fresh = [], []
     for src in article_paths(cfg):
-        slug = _slug_of(src)
+        slug = article_slug(src, cfg.root)  # the reader's validated slug, never a path
         if article and slug != article:
             continue
         for lang in langs:
@@ -132,26 +133,6 @@ def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job]
                 else:
                     todo.append(job)
     return todo, fresh
-
-
-def _slug_of(src: Path) -> str:
-    """The slug without parsing the article: the sidecar's or front matter's `slug:`, else the stem."""
-    import re
-
-    # The readers' precedence: front matter, then the .yaml beside the article.
-    sidecar = src.with_suffix(SIDECAR_SUFFIX)
-    candidates = [src, sidecar] if src.suffix in (".md", ".markdown") else [sidecar]
-    for c in candidates:
-        try:
-            head = c.read_text(encoding="utf-8", errors="replace")[:4096]
-        except OSError:
-            continue
-        if c.suffix != SIDECAR_SUFFIX and not head.startswith("---"):
-            continue
-        m = re.search(r"^slug:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", head, re.M)
-        if m:
-            return m.group(1)
-    return src.stem
 
 
 def _render_group(cfg_root: str, slug: str, lang: str, jobs: list[tuple[str, str]]) -> list[str]:
