@@ -13,6 +13,7 @@ links only where they stay inside the project, and at most :data:`READ_LIMITS` b
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
 import os
@@ -31,7 +32,8 @@ READ_LIMITS: dict[str, int] = {
     "sidecar": 1 * MB,
     "po": 50 * MB,
     "config": 1 * MB,
-    "template": 10 * MB,
+    "template": 64 * MB,  # templates/ holds fonts too
+    "glossary": 10 * MB,
     "manifest": 10 * MB,
 }
 
@@ -139,41 +141,139 @@ def _check_size(size: int, limit: int, kind: str, shown: Path) -> None:
         )
 
 
-def atomic_write(path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + rename).
+def atomic_write(
+    path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None, expect_absent: bool = False,
+    root: Path | None = None,
+) -> None:
+    """Write ``data`` to ``path`` atomically (temp file + fsync + rename + fsync of the folder).
+
+    ``root``: the project; the path is first proven inside it (:func:`inside_project`).
 
     ``expect_mtime_ns``: the modification time the caller saw when it read the file; if the
     file changed on disk since (a reviewer saved it meanwhile), nothing is written and
-    :class:`EnvironmentProblem` says so.
+    :class:`EnvironmentProblem` says so. ``expect_absent``: the caller saw no file; one created
+    meanwhile is not replaced. Neither check can race the rename on Linux: the new file is
+    swapped in with ``renameat2(RENAME_EXCHANGE)`` and the file it displaced is checked *after*
+    the swap (and swapped back if it is not the one the caller read); a new file goes in with
+    ``RENAME_NOREPLACE``. Elsewhere the check is made right before the rename.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
     path = Path(path)
+    if root is not None:
+        inside_project(root, path, for_write=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if expect_mtime_ns is not None and path.exists() and path.stat().st_mtime_ns != expect_mtime_ns:
-            raise EnvironmentProblem(
-                "changed on disk while pubkit was running; not overwritten",
-                location=Location(path),
-                hint="your edits are kept; run the command again to merge them",
-            )
+        _check_unchanged(path, expect_mtime_ns, expect_absent)  # fail early: nothing to clean up
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            if path.exists():
+            with contextlib.suppress(FileNotFoundError):
                 os.chmod(tmp, path.stat().st_mode & 0o777)
-            else:
+            if not _exists(path):
                 os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+            _commit(Path(tmp), path, expect_mtime_ns, expect_absent)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        _fsync_dir(path.parent)
     except OSError as err:
         raise _os_problem(err, path) from None
+
+
+def _exists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _changed(path: Path) -> EnvironmentProblem:
+    return EnvironmentProblem(
+        "changed on disk while pubkit was running; not overwritten",
+        location=Location(path),
+        hint="your edits are kept; run the command again to merge them",
+    )
+
+
+def _check_unchanged(path: Path, expect_mtime_ns: int | None, expect_absent: bool) -> None:
+    if expect_absent and _exists(path):
+        raise _changed(path)
+    if expect_mtime_ns is not None and path.exists() and path.stat().st_mtime_ns != expect_mtime_ns:
+        raise _changed(path)
+
+
+def _commit(tmp: Path, path: Path, expect_mtime_ns: int | None, expect_absent: bool) -> None:
+    """Rename ``tmp`` onto ``path`` so that a file changed (or created) meanwhile is never lost."""
+    if expect_absent:
+        try:
+            _rename2(tmp, path, _RENAME_NOREPLACE)
+            return
+        except FileExistsError:
+            raise _changed(path) from None
+        except OSError as err:
+            if err.errno not in (errno.ENOSYS, errno.EINVAL):
+                raise
+        _check_unchanged(path, None, True)
+        os.replace(tmp, path)
+        return
+    if expect_mtime_ns is None or os.path.islink(path):
+        _check_unchanged(path, expect_mtime_ns, False)
+        os.replace(tmp, path)
+        return
+    try:
+        _rename2(tmp, path, _RENAME_EXCHANGE)
+    except FileNotFoundError:  # the file was removed meanwhile: nothing of anyone's to keep
+        os.replace(tmp, path)
+        return
+    except OSError as err:
+        if err.errno not in (errno.ENOSYS, errno.EINVAL):
+            raise
+        _check_unchanged(path, expect_mtime_ns, False)
+        os.replace(tmp, path)
+        return
+    # ``tmp`` now holds the file we displaced: is it the one the caller read?
+    if os.lstat(tmp).st_mtime_ns == expect_mtime_ns:
+        os.unlink(tmp)
+        return
+    try:
+        _rename2(tmp, path, _RENAME_EXCHANGE)  # put the reviewer's file back
+    except OSError:
+        raise EnvironmentProblem(
+            f"changed on disk while pubkit was running; the changed file was kept as {tmp.name}",
+            location=Location(path), hint=f"rename {tmp.name} back to {path.name} to keep those edits",
+        ) from None
+    raise _changed(path)
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+except (AttributeError, OSError):  # not Linux, or an old C library
+    _renameat2 = None
+
+
+def _rename2(src: Path, dst: Path, flags: int) -> None:
+    """Linux ``renameat2``; OSError(ENOSYS) where it does not exist."""
+    if _renameat2 is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    if _renameat2(-100, os.fsencode(src), -100, os.fsencode(dst), ctypes.c_uint(flags)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(dst))
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a crash right after it keeps the new name)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _os_problem(err: OSError, path: Path) -> EnvironmentProblem:
@@ -206,6 +306,7 @@ def project_lock(root: Path, *, wait: float = 0.0):
             _held[key] -= 1
         return
     lock_dir = root / ".pubkit"
+    inside_project(root, lock_dir / "lock", what="the project lock", for_write=True)
     try:
         lock_dir.mkdir(exist_ok=True)
         fh = open(lock_dir / "lock", "a+")

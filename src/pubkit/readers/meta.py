@@ -28,10 +28,8 @@ from pydantic_core import PydanticCustomError
 
 from ..errors import InputError, Location
 from ..fsio import printable
-from ..model import Author
+from ..model import SLUG_RE, Author
 
-SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,79}"
-SLUG_RE = re.compile(rf"\A{SLUG_PATTERN}\Z")
 LANG_RE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
