@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ConfigError, InputError, Location
-from .fsio import inside_project, read_bounded
+from .fsio import read_bounded
 
 CONFIG_NAME = "pubkit.toml"
 LANG_CODE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # BCP 47-like; names a folder
@@ -95,11 +96,12 @@ def load_config(root: Path | None = None) -> Config:
     for key, value in paths.items():
         if not isinstance(value, str):
             raise ConfigError(f"[paths] {key} must be a folder name", location=Location(path))
-        try:
-            inside_project(root, root / value, what=f"[paths] {key}")
-        except InputError as err:
-            raise ConfigError(err.message, location=Location(path),
-                              hint=f"[paths] {key} must be a folder inside the project") from None
+        lexical = os.path.normpath(os.path.join(root, value))  # links are checked at each write
+        if os.path.commonpath([lexical, root]) != str(root) or "\0" in value:
+            raise ConfigError(
+                f"[paths] {key} = {value!r} is outside the project", location=Location(path),
+                hint=f"[paths] {key} must be a folder inside the project, e.g. {key!r}",
+            )
     cfg = Config(
         root=root,
         source_lang=project.get("source_lang", "en"),
