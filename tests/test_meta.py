@@ -225,3 +225,19 @@ def test_subtitle_none_keeps_the_guessed_subtitle_in_the_text(tmp_path):
     txt.with_suffix(".yaml").write_text("subtitle: none\n", encoding="utf-8")
     doc = read_article(txt, tmp_path)
     assert doc.meta.subtitle == "" and isinstance(doc.blocks[0], Heading)
+
+
+def test_the_readme_example_is_valid_and_means_what_it_says():
+    import re
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"### The metadata keys.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    ms = M.parse(block, Path("README.md"))
+    m = ms.meta
+    assert m.title == "Kazakhstan: the workers' revolt" and m.no_subtitle and m.date == "2022-01-27"
+    assert m.author_list[0].countries == ("Austria", "France", "Spain", "Turkey")
+    assert m.corrections[0].why and [h.kind for h in m.structure_hints()] == ["heading", "list"]
+    assert M.MAX_DEPTH == 8 and "more than 8 levels" in readme.replace("\n", " ")
+    from pubkit.fsio import MB, READ_LIMITS
+
+    assert (READ_LIMITS["seed"], READ_LIMITS["sidecar"], READ_LIMITS["po"]) == (20 * MB, 1 * MB, 50 * MB)

@@ -86,10 +86,10 @@ def inside_project(root: Path, path: Path, *, what: str = "", for_write: bool = 
         resolved.relative_to(base)
     except ValueError:
         raise InputError(
-            f"refusing '{printable(raw)}': it leads to {printable(resolved)}, outside the project {base}",
+            f"{what + ' ' if what else ''}leads to {printable(resolved)}, outside the project ({base}); refused",
             location=Location(printable(_shown(full, root))),
-            hint=(f"{what}; " if what else "") + "pubkit reads and writes only inside the project folder "
-            "(remove the link or the '..' that leads out)",
+            hint="pubkit reads and writes only inside the project folder: "
+            "remove the link (or the '..') that leads out",
         ) from None
     return resolved
 
@@ -105,7 +105,7 @@ def read_bounded(path: Path, kind: str, *, root: Path | None = None) -> bytes:
     limit = READ_LIMITS[kind]
     shown = Path(printable(_shown(Path(path), root)))
     if root is not None:
-        inside_project(root, path, what=f"the {kind} file {shown}")
+        inside_project(root, path)
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
         raise InputError(
