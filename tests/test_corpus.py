@@ -90,7 +90,8 @@ def test_corpus_case(project, case):
     e = err.value
     assert int(e.exit_code) == spec["exit"], str(e)
     assert _outside(scratch, project) == around, "nothing is written outside the project"
-    assert e.location is not None and Path(e.location.path).name == spec.get("file", printable(target.name)), str(e)
+    assert e.location is not None, str(e)
+    assert Path(e.location.path).name == spec.get("file", printable(target.name)), str(e)
     assert "\n" not in str(e).split("\n  hint: ")[0], "the message is one line"
     if "line" in spec:
         assert e.location.line == spec["line"], str(e)

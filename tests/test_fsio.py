@@ -19,7 +19,8 @@ from pubkit.errors import EnvironmentProblem, ExitCode, InputError
 
 def test_inside_project_accepts_paths_inside(tmp_path):
     (tmp_path / "dist").mkdir()
-    assert fsio.inside_project(tmp_path, tmp_path / "dist" / "a.epub") == (tmp_path / "dist" / "a.epub").resolve()
+    epub = tmp_path / "dist" / "a.epub"
+    assert fsio.inside_project(tmp_path, epub) == epub.resolve()
     assert fsio.inside_project(tmp_path, Path("translations/ru/new.po")).is_relative_to(tmp_path.resolve())
 
 
@@ -85,7 +86,8 @@ def test_random_slugs_never_reach_a_path_outside(tmp_path, slug):
     from pubkit.pipeline import output_path
 
     root = tmp_path.resolve()
-    cfg = Config(root=root, source_lang="en", targets=("ru",), languages={"en": Language("en", "English", "English")},
+    cfg = Config(root=root, source_lang="en", targets=("ru",),
+                 languages={"en": Language("en", "English", "English")},
                  seeds=root / "seeds", translations=root / "translations", templates=root / "templates",
                  dist=root / "dist")
     for make in (lambda: po_path(cfg, "ru", slug), lambda: output_path(cfg, slug, "ru", "epub")):

@@ -166,10 +166,11 @@ def test_front_matter_corrections_are_applied(tmp_path):
     from pubkit.readers import read_article
 
     md = tmp_path / "note.md"
-    md.write_text("---\ncorrections:\n  - find: teh\n    replace: the\n---\n# A note\n\nteh text.\n", encoding="utf-8")
+    fix = "---\ncorrections:\n  - find: teh\n    replace: the\n---\n"
+    md.write_text(fix + "# A note\n\nteh text.\n", encoding="utf-8")
     doc = read_article(md, tmp_path)
     assert "the text." in repr(doc.blocks) and "teh" not in repr(doc.blocks)
-    md.write_text("---\ncorrections:\n  - find: nowhere\n    replace: x\n---\n# A note\n\nText.\n", encoding="utf-8")
+    md.write_text(fix.replace("teh", "nowhere") + "# A note\n\nText.\n", encoding="utf-8")
     with pytest.raises(InputError, match="no longer matches") as err:
         read_article(md, tmp_path)
     assert err.value.location.line == 3
@@ -180,7 +181,8 @@ def test_sidecar_and_front_matter_share_keys_and_front_matter_wins(tmp_path):
 
     md = tmp_path / "note.md"
     md.write_text("---\ntitle: From front matter\n---\nText.\n", encoding="utf-8")
-    md.with_suffix(".yaml").write_text("title: From sidecar\nslug: sidecar-slug\nauthors: Jane Doe\n", encoding="utf-8")
+    md.with_suffix(".yaml").write_text(
+        "title: From sidecar\nslug: sidecar-slug\nauthors: Jane Doe\n", encoding="utf-8")
     doc = read_article(md, tmp_path)
     assert doc.meta.title == "From front matter" and doc.meta.slug == "sidecar-slug"
     assert [a.name for a in doc.meta.authors] == ["Jane Doe"]
@@ -200,7 +202,8 @@ def test_sidecar_correction_that_no_longer_matches_names_its_line(tmp_path):
     assert err.value.location.path.name == "a.yaml" and err.value.location.line == 5
 
 
-@pytest.mark.parametrize("name", ["Has Space.txt", "UPPER.txt", "new\nline.txt", "-dash.txt", "x" * 81 + ".txt"])
+@pytest.mark.parametrize("name", [
+    "Has Space.txt", "UPPER.txt", "new\nline.txt", "-dash.txt", "x" * 81 + ".txt"])
 def test_a_file_name_that_is_no_slug_is_refused_naming_the_file(tmp_path, name):
     from pubkit.readers import article_slug, read_article
 

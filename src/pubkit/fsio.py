@@ -49,7 +49,8 @@ def _shown(path: Path, root: Path | None) -> Path:
 
 def _file_kind(mode: int) -> str:
     for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder")):
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
         if test(mode):
             return name
     return "not a regular file"
@@ -86,7 +87,8 @@ def inside_project(root: Path, path: Path, *, what: str = "", for_write: bool = 
         resolved.relative_to(base)
     except ValueError:
         raise InputError(
-            f"{what + ' ' if what else ''}leads to {printable(resolved)}, outside the project ({base}); refused",
+            f"{what + ' ' if what else ''}leads to {printable(resolved)}, "
+            f"outside the project ({base}); refused",
             location=Location(printable(_shown(full, root))),
             hint="pubkit reads and writes only inside the project folder: "
             "remove the link (or the '..') that leads out",

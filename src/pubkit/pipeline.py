@@ -237,6 +237,7 @@ def write_checksums(cfg: Config) -> None:
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        if p.is_file() and p.suffix in (".epub", ".pdf") and not p.name.startswith(".") and p.name.isprintable():
+        name = p.name
+        if p.is_file() and p.suffix in (".epub", ".pdf") and not name.startswith(".") and name.isprintable():
             lines.append(f"{_sha256(p)}  {p.name}\n")
     atomic_write(cfg.dist / "SHA256SUMS", "".join(lines), root=cfg.root)

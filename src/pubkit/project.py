@@ -22,7 +22,8 @@ def article_paths(cfg: Config) -> list[Path]:
             continue
         if not p.name.isprintable():
             raise InputError(
-                f"the file name '{printable(p.name)}' holds a control or invisible character (a line break, a tab …)",
+                f"the file name '{printable(p.name)}' holds a control or invisible character "
+                "(a line break, a tab …)",
                 location=Location(printable(p.relative_to(cfg.root))),
                 hint="rename the file to plain letters, digits and '-', e.g. `my-article.txt`",
             )

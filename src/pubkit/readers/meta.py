@@ -160,7 +160,9 @@ class ArticleMeta(_Strict):
     @classmethod
     def _subtitle(cls, v: Any) -> str:
         if isinstance(v, str) and not v.strip():
-            raise _err(f"an empty subtitle is ambiguous: write `subtitle: {NO_SUBTITLE}` if the article has none")
+            raise _err(
+                f"an empty subtitle is ambiguous: write `subtitle: {NO_SUBTITLE}` if the article has none"
+            )
         return _text(v, "the subtitle")
 
     @field_validator("slug", mode="before")
@@ -168,7 +170,9 @@ class ArticleMeta(_Strict):
     def _slug(cls, v: Any) -> str:
         v = _text(v, "the slug")
         if not SLUG_RE.match(v):
-            raise _err(f"slug {v!r} is not 1-80 lowercase letters, digits and '-' starting with a letter or digit")
+            raise _err(
+                f"slug {v!r} is not 1-80 lowercase letters, digits and '-' starting with a letter or digit"
+            )
         return v
 
     @field_validator("lang", mode="before")
@@ -212,7 +216,9 @@ class ArticleMeta(_Strict):
     def _structure(cls, v: Any) -> Any:
         if not isinstance(v, dict):
             raise _err("structure must map source lines to kinds, e.g. `12: heading` or `20-24: list`")
-        return {str(k) if isinstance(k, int) and not isinstance(k, bool) else k: kind for k, kind in v.items()}
+        return {
+            str(k) if isinstance(k, int) and not isinstance(k, bool) else k: kind for k, kind in v.items()
+        }
 
     @model_validator(mode="after")
     def _one_author_key(self) -> "ArticleMeta":
@@ -235,7 +241,8 @@ class ArticleMeta(_Strict):
         out = []
         for k, kind in self.structure.items():
             first, _, last = k.partition("-")
-            out.append(StructureHint(int(first), int(last or first), kind, (lines or {}).get(("structure", k), 0)))
+            line = (lines or {}).get(("structure", k), 0)
+            out.append(StructureHint(int(first), int(last or first), kind, line))
         return tuple(sorted(out, key=lambda h: (h.first, h.last)))
 
 
@@ -247,7 +254,8 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 _HINTS = {
-    "title": "write the title as one line of text, in quotes if it holds ': ' or starts with a special character",
+    "title": "write the title as one line of text, in quotes if it holds ': ' or starts with a special "
+             "character",
     "subtitle": f"write the subtitle as one line of text, or `subtitle: {NO_SUBTITLE}`",
     "slug": "a slug names the output files: e.g. `slug: kazakh-workers-revolt-2022`",
     "lang": "use a BCP 47 code, e.g. `lang: en`",
@@ -255,7 +263,8 @@ _HINTS = {
     "author": "write `authors: [Jane Doe]` or `authors: [{name: Jane Doe, countries: [France]}]`",
     "authors": "write `authors: [Jane Doe]` or `authors: [{name: Jane Doe, countries: [France]}]`",
     "source": "write where the article came from as text (a URL or a publication)",
-    "corrections": "each correction is `- find: \"text as received\"` with `replace: \"fixed text\"` below it",
+    "corrections": "each correction is `- find: \"text as received\"` with "
+                   "`replace: \"fixed text\"` below it",
     "structure": "e.g. `structure: {12: heading, 20-24: list}`; kinds: " + ", ".join(STRUCTURE_KINDS),
 }
 
@@ -293,7 +302,9 @@ def _yaml_error(path: Path, line: int, message: str, hint: str) -> InputError:
     return InputError(message, location=Location(path, line), hint=hint)
 
 
-def _to_python(node: yaml.Node, loader: _Loader, where: MetaLines, loc: tuple, path: Path, count: list[int]) -> Any:
+def _to_python(
+    node: yaml.Node, loader: _Loader, where: MetaLines, loc: tuple, path: Path, count: list[int],
+) -> Any:
     line = node.start_mark.line + 1 + where.offset
     where.lines.setdefault(loc, line)
     count[0] += 1
@@ -318,7 +329,8 @@ def _to_python(node: yaml.Node, loader: _Loader, where: MetaLines, loc: tuple, p
         return [_to_python(item, loader, where, (*loc, i), path, count) for i, item in enumerate(node.value)]
     assert isinstance(node, yaml.MappingNode)
     if node.tag != "tag:yaml.org,2002:map":
-        raise _yaml_error(path, line, f"the YAML tag {node.tag!r} is not allowed in metadata", "remove the `!tag`")
+        raise _yaml_error(path, line, f"the YAML tag {node.tag!r} is not allowed in metadata",
+                          "remove the `!tag`")
     out: dict = {}
     for k_node, v_node in node.value:
         k_line = k_node.start_mark.line + 1 + where.offset
@@ -327,7 +339,8 @@ def _to_python(node: yaml.Node, loader: _Loader, where: MetaLines, loc: tuple, p
                               "write `key: value`, one key per line")
         key = loader.construct_object(k_node)
         if key in out:
-            raise _yaml_error(path, k_line, f"the key {key!r} is given twice (first at line {where.lines[(*loc, key)]})",
+            first = where.lines[(*loc, key)]
+            raise _yaml_error(path, k_line, f"the key {key!r} is given twice (first at line {first})",
                               "keep one of the two")
         where.lines[(*loc, key)] = k_line
         if isinstance(key, int) and not isinstance(key, bool):  # `12: heading` (structure)
@@ -336,7 +349,9 @@ def _to_python(node: yaml.Node, loader: _Loader, where: MetaLines, loc: tuple, p
     return out
 
 
-def load_yaml(text: str, path: Path, *, line_offset: int = 0, what: str = "metadata") -> tuple[Any, MetaLines]:
+def load_yaml(
+    text: str, path: Path, *, line_offset: int = 0, what: str = "metadata",
+) -> tuple[Any, MetaLines]:
     """Parse ``text`` as one YAML document of plain values, refusing aliases, tags and depth.
 
     ``line_offset``: lines before ``text`` in its file (front matter starts on line 2).
@@ -376,7 +391,8 @@ def load_yaml(text: str, path: Path, *, line_offset: int = 0, what: str = "metad
         loader.get_event()  # DocumentEnd
         if not loader.check_event(yaml.StreamEndEvent):
             ev = loader.peek_event()
-            raise _yaml_error(path, ev.start_mark.line + 1 + line_offset, "metadata holds more than one YAML document",
+            raise _yaml_error(path, ev.start_mark.line + 1 + line_offset,
+                              "metadata holds more than one YAML document",
                               "remove the extra `---` line")
         node = _compose(events, loader)
         return _to_python(node, loader, where, (), path, [0]), where
@@ -384,7 +400,8 @@ def load_yaml(text: str, path: Path, *, line_offset: int = 0, what: str = "metad
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         problem = getattr(err, "problem", None) or str(err)
         raise _yaml_error(
-            path, (mark.line + 1 + line_offset) if mark else line_offset + 1, f"{what} is not valid YAML: {problem}",
+            path, (mark.line + 1 + line_offset) if mark else line_offset + 1,
+            f"{what} is not valid YAML: {problem}",
             "check indentation, and quote values that contain ': ' or start with a special character",
         ) from None
     finally:
@@ -459,7 +476,8 @@ def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
             problems.append((e["type"] != "extra_forbidden", lines.at(loc), loc, e))
         problems.sort(key=lambda p: p[:2])  # a misspelt key first: it explains a "missing" one
         _, line, loc, e = problems[0]
-        more = f" (and {len(problems) - 1} more problem{'s' * (len(problems) > 2)})" if len(problems) > 1 else ""
+        n = len(problems) - 1
+        more = f" (and {n} more problem{'s' * (n > 1)})" if n else ""
         top = next((p for p in loc if isinstance(p, str)), "")
         if e["type"] == "extra_forbidden":
             parent = tuple(p for p in loc[:-1] if isinstance(p, str))
@@ -506,8 +524,8 @@ def slug_for(meta: ArticleMeta, source: Path, shown: Path) -> str:
     if SLUG_RE.match(stem):
         return stem
     raise InputError(
-        f"the file name '{printable(stem)}' cannot name the output files (a slug is 1-80 lowercase letters, digits "
-        "and '-', starting with a letter or digit)",
+        f"the file name '{printable(stem)}' cannot name the output files (a slug is 1-80 lowercase letters, "
+        "digits and '-', starting with a letter or digit)",
         location=Location(printable(shown)),
         hint="rename the file, e.g. `my-article.txt`, or give it `slug: my-article` in its metadata",
     )
