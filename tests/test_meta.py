@@ -244,3 +244,13 @@ def test_the_readme_example_is_valid_and_means_what_it_says():
     from pubkit.fsio import MB, READ_LIMITS
 
     assert (READ_LIMITS["seed"], READ_LIMITS["sidecar"], READ_LIMITS["po"]) == (20 * MB, 1 * MB, 50 * MB)
+
+
+def test_errors_quoting_user_text_print_as_text(capsys):
+    """A value such as `[/note]` or `[bold]` in a message is printed as written, never as markup."""
+    from pubkit.ui import print_error
+
+    e = bad('slug: "[/note] [bold]x"\n')
+    print_error(e)
+    err = capsys.readouterr().err
+    assert "slug '[/note] [bold]x'" in err and "hint:" in err
