@@ -36,7 +36,8 @@ LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
 STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "drop")
 NO_SUBTITLE = "none"
 MAX_DEPTH = 8  # metadata is at most a list of mappings of lists
-MAX_NODES = 20_000
+MAX_NODES = 2_000  # values; the seed article's sidecar has 25
+MAX_TEXT = 1024 * 1024  # characters of YAML, as for a sidecar file (fsio.READ_LIMITS)
 MAX_SCALAR = 100_000  # characters in one value
 
 StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "drop"]
@@ -385,7 +386,7 @@ def load_yaml(
             elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
             events.append(ev)
-            if len(events) > 4 * MAX_NODES:
+            if len(events) > 3 * MAX_NODES:
                 raise _yaml_error(path, line, f"metadata has more than {MAX_NODES} values",
                                   "metadata is a few keys; keep long text in the article")
         loader.get_event()  # DocumentEnd
@@ -500,6 +501,9 @@ def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
 
 def parse(text: str, path: Path, *, line_offset: int = 0, what: str = "metadata") -> MetaSource:
     """YAML text (a sidecar, or front matter ``line_offset`` lines into its file) → validated metadata."""
+    if len(text) > MAX_TEXT:
+        raise _yaml_error(path, line_offset + 1, f"{what} is longer than {MAX_TEXT // 1024} KB",
+                          "metadata is a few keys; keep long text in the article")
     raw, lines = load_yaml(text, path, line_offset=line_offset, what=what)
     return validate(raw, path, lines)
 
