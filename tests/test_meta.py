@@ -258,3 +258,16 @@ def test_errors_quoting_user_text_print_as_text(capsys):
     print_error(e)
     err = capsys.readouterr().err
     assert "slug '[/note] [bold]x'" in err and "hint:" in err
+
+
+def test_title_lines_point_into_the_source_file(tmp_path):
+    """A PO reference (`#: seeds/x.md:N`) names a line of the source, never one of the sidecar."""
+    from pubkit.readers import read_article
+
+    md = tmp_path / "note.md"
+    md.write_text("---\nlang: en\ntitle: From front matter\n---\nText.\n", encoding="utf-8")
+    assert read_article(md, tmp_path).meta.title_line == 3
+    md.write_text("---\nlang: en\n---\n# Heading title\n\nText.\n", encoding="utf-8")
+    md.with_suffix(".yaml").write_text("slug: a\n\n\n\n\ntitle: From sidecar\n", encoding="utf-8")
+    doc = read_article(md, tmp_path)
+    assert doc.meta.title == "From sidecar" and doc.meta.title_line == 0

@@ -509,14 +509,16 @@ def parse(text: str, path: Path, *, line_offset: int = 0, what: str = "metadata"
 
 
 def merge(base: MetaSource, over: MetaSource) -> MetaSource:
-    """``over``'s keys win (front matter over a sidecar); corrections of both are kept apart by the caller."""
+    """``over``'s keys win (front matter over a sidecar). Each file's corrections are applied by the
+    reader of that file; the result's lines are ``over``'s (its file), 0 for keys from ``base``."""
     if base.path is None:
         return over
     if over.path is None:
         return base
     merged = base.meta.model_copy(update={k: getattr(over.meta, k) for k in over.meta.model_fields_set})
-    lines = MetaLines(0)
-    lines.lines = {**base.lines.lines, **over.lines.lines}
+    lines = MetaLines(over.lines.offset)
+    lines.lines = {loc: line for loc, line in over.lines.lines.items()}
+    lines.lines.update({(key,): 0 for key in base.meta.model_fields_set - over.meta.model_fields_set})
     return MetaSource(merged, over.path, lines)
 
 
