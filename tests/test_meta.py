@@ -73,6 +73,8 @@ def test_the_seed_sidecar_is_valid():
     ("title: a\n  b: c\n", 2, "not valid YAML"),
     ("a: &x [1]\nb: *x\n", 2, "aliases"),
     ("<<: {title: a}\n", 1, "plain word"),
+    ("title: a\n~: x\n", 2, "None is not a key name"),
+    ("yes: x\n", 1, "True is not a key name"),
 ])
 def test_bad_values_are_errors_with_their_line(text, line, words):
     e = bad(text)

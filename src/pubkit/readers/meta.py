@@ -344,7 +344,7 @@ def _to_python(
             raise _yaml_error(path, k_line, f"the key {key!r} is given twice (first at line {first})",
                               "keep one of the two")
         where.lines[(*loc, key)] = k_line
-        if isinstance(key, int) and not isinstance(key, bool):  # `12: heading` (structure)
+        if not isinstance(key, str):  # `12: heading` (structure); pydantic names other keys as text too
             where.lines[(*loc, str(key))] = k_line
         out[key] = _to_python(v_node, loader, where, (*loc, key), path, count)
     return out
@@ -488,6 +488,10 @@ def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
             raise InputError(f"unknown key `{_describe(loc)}`{more}", location=Location(path, line),
                              hint=hint) from None
         msg = e["msg"]
+        if e["type"] == "invalid_key":
+            raise InputError(f"{e['input']!r} is not a key name{more}", location=Location(path, line),
+                             hint="keys are words such as `title` or `authors`; quote a key that is a "
+                             "number or yes/no") from None
         if e["type"] == "missing":
             msg = "is missing"
         elif e["type"] == "literal_error":
