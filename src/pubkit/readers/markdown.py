@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-import yaml
 from markdown_it import MarkdownIt
 
 from ..errors import InputError, Location
@@ -22,25 +21,26 @@ from ..model import (
     Link,
     ListBlock,
     ListItem,
-    Meta,
     Paragraph,
     Strong,
     Text,
     plain_text,
     tidy_inlines,
 )
+from . import meta as meta_schema
 from . import register
-from .source import SourceText, parse_meta
+from .meta import MetaSource
+from .source import SourceText, apply_corrections, to_meta
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 _md = MarkdownIt("commonmark")
 
 
-def split_front_matter(src: SourceText) -> tuple[dict, str, int]:
-    """(metadata, body, number of lines the front matter took)."""
+def split_front_matter(src: SourceText) -> tuple[MetaSource, str, int]:
+    """(validated front matter, body with its corrections applied, lines the front matter took)."""
     text = src.text
     if not text.startswith("---"):
-        return {}, text, 0
+        return meta_schema.EMPTY, text, 0
     m = FRONT_MATTER.match(text)
     if not m:
         raise InputError(
@@ -48,17 +48,16 @@ def split_front_matter(src: SourceText) -> tuple[dict, str, int]:
             location=Location(src.path, 1),
             hint="end the metadata block with a line holding only ---",
         )
-    try:
-        raw = yaml.safe_load(m.group(1) or "") or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(
-            f"front matter is not valid YAML: {getattr(err, 'problem', None) or err}",
-            location=Location(src.path, (mark.line + 2) if mark else 1),
-            hint="check indentation, and quote values that contain ': ' or start with a special character",
-        ) from None
+    front = meta_schema.parse(m.group(1) or "", src.path, line_offset=1, what="front matter")
     consumed = m.group(0).count("\n")
-    return parse_meta(raw, src.path, 1), text[m.end():], consumed
+    body = apply_corrections(text[m.end():], front, src.path)
+    return front, body, consumed
+
+
+def front_matter(src: SourceText) -> MetaSource:
+    """The article's metadata without reading its body: the sidecar, then front matter over it."""
+    front, _, _ = split_front_matter(src)
+    return meta_schema.merge(src.meta, front)
 
 
 def _inlines(children) -> tuple:
@@ -95,10 +94,10 @@ def _inlines(children) -> tuple:
     return tidy_inlines(stack[0])
 
 
-@register(".md", ".markdown")
+@register(".md", ".markdown", meta=front_matter)
 def read_markdown(src: SourceText) -> Document:
-    meta_raw, body, offset = split_front_matter(src)
-    meta_raw = {**src.meta, **meta_raw}
+    front, body, offset = split_front_matter(src)
+    meta_src = meta_schema.merge(src.meta, front)
     tokens = _md.parse(body)
 
     def line_of(tok) -> int:
@@ -142,8 +141,8 @@ def read_markdown(src: SourceText) -> Document:
         return blocks, i
 
     blocks, _ = parse(0, None)
-    title = meta_raw.get("title")
-    title_line = 1 if title else 0
+    title = meta_src.meta.title
+    title_line = 0
     if not title:
         first = next((b for b in blocks if isinstance(b, Heading)), None)
         if first is None or first.level != 1:
@@ -158,18 +157,7 @@ def read_markdown(src: SourceText) -> Document:
     if levels:
         shift = min(levels) - 1
         blocks = [Heading(b.level - shift, b.content, line=b.line) if isinstance(b, Heading) else b for b in blocks]
-    meta = Meta(
-        title=" ".join(str(title).split()),
-        subtitle=" ".join(str(meta_raw.get("subtitle") or "").split()),
-        slug=str(meta_raw.get("slug") or src.path.stem),
-        lang=str(meta_raw.get("lang") or "en"),
-        authors=meta_raw.get("authors", ()),
-        date=str(meta_raw.get("date") or ""),
-        source=str(meta_raw.get("source") or ""),
-        source_file=str(src.path),
-        title_line=title_line,
-        subtitle_line=1 if meta_raw.get("subtitle") else 0,
-    )
+    meta = to_meta(meta_src, src, title=title, title_line=title_line)
     return Document(meta, tuple(blocks))
 
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 from ..errors import InputError, Location
 from ..model import (
-    Dateline, Document, Heading, ListBlock, ListItem, Meta, Paragraph, Signature, Text, plain_text, tidy_inlines,
+    Dateline, Document, Heading, ListBlock, ListItem, Paragraph, Signature, Text, plain_text, tidy_inlines,
 )
 from . import register
-from .source import SourceText, parse_dateline
+from .source import SourceText, parse_dateline, to_meta
 
 LEFTOVER = re.compile(r"^\s*(Comments (Off|Closed) on\b|Leave a (comment|reply)\b|Share this:?$)", re.I)
 BULLET = re.compile(r"^\s*[•◦▪‣·\-*]\s+")
@@ -72,7 +72,7 @@ def read_plaintext(src: SourceText) -> Document:
     subtitle, subtitle_line = "", 0
     if rest_of_first:
         blocks.insert(0, _Block(first.line + 1, rest_of_first))
-    if blocks and _is_heading_like(blocks[0]):
+    if blocks and _is_heading_like(blocks[0]) and not src.meta.meta.no_subtitle:
         subtitle, subtitle_line = blocks[0].lines[0], blocks[0].line
         blocks.pop(0)
 
@@ -104,17 +104,9 @@ def read_plaintext(src: SourceText) -> Document:
         else:
             out.append(Paragraph(_inl(" ".join(b.lines)), line=b.line))
 
-    m = src.meta
-    meta = Meta(
-        title=str(m.get("title") or plain_text(_inl(title))),
-        subtitle=str(m.get("subtitle", plain_text(_inl(subtitle))) or ""),
-        slug=str(m.get("slug") or src.path.stem),
-        lang=str(m.get("lang") or "en"),
-        authors=m.get("authors", ()),
-        date=str(m.get("date") or next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "") or ""),
-        source=str(m.get("source") or ""),
-        source_file=str(src.path),
-        title_line=title_line,
-        subtitle_line=subtitle_line,
+    meta = to_meta(
+        src.meta, src, title=plain_text(_inl(title)), subtitle=plain_text(_inl(subtitle)),
+        date=next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "") or "",
+        title_line=title_line, subtitle_line=subtitle_line,
     )
     return Document(meta, tuple(out + tail))
