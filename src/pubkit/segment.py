@@ -266,6 +266,11 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
     return replace(doc, meta=replace(meta, title=plain_text(title), subtitle=subtitle), blocks=blocks, notes=notes)
 
 
+def map_passages(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple[Inline, ...]]) -> Document:
+    """The document with ``fn(kind, inlines, line)`` applied to every passage, in reading order."""
+    return _map_units(doc, fn)
+
+
 class _Keys:
     def __init__(self):
         self.seen: dict[str, int] = {}

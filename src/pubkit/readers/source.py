@@ -20,6 +20,7 @@ class SourceText:
     path: Path  # as shown to users (relative to the project where possible)
     text: str  # decoded, LF line endings, BOM removed, editor's corrections applied
     meta: dict = field(default_factory=dict)  # editor's metadata (sidecar or front matter)
+    meta_path: Path | None = None  # the sidecar the metadata came from, for messages
 
 
 def display_path(path: Path, root: Path | None) -> Path:
@@ -132,6 +133,7 @@ def load_source(path: Path, root: Path | None = None) -> SourceText:
         raise InputError(f"cannot read: {err.strerror}", location=Location(shown)) from None
     text = decode(data, shown)
     meta: dict = {}
+    sc_shown: Path | None = None
     sidecar = path.with_suffix(SIDECAR_SUFFIX)
     if path.suffix != SIDECAR_SUFFIX and sidecar.exists():
         sc_shown = display_path(sidecar, root)
@@ -146,7 +148,7 @@ def load_source(path: Path, root: Path | None = None) -> SourceText:
             ) from None
         meta = parse_meta(raw, sc_shown)
         text = apply_corrections(text, meta.get("corrections") or [], shown, sc_shown)
-    return SourceText(shown, text, meta)
+    return SourceText(shown, text, meta, sc_shown)
 
 
 def apply_corrections(text: str, corrections: list, path: Path, meta_path: Path) -> str:
