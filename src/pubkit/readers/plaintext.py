@@ -356,6 +356,8 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
     hinted = [b for b in blocks if reading.hint(b) == "subtitle"]
     if hinted:
         blocks.remove(hinted[0])
+        reading.guess(hinted[0].line, "subtitle", ("heading", "paragraph"), "the editor's structure hint",
+                      f"structure: {{{hinted[0].line}: subtitle}}")
         return hinted[0].joined(), hinted[0].line
     if not blocks:
         return "", 0
