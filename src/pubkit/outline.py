@@ -53,8 +53,11 @@ def outline(doc: Document) -> str:
 
     note_guesses(m.subtitle_line, "")
 
+    starts: list[tuple[int, int]] = []  # (source line, index in lines) of each block row
+
     def row(line: int, indent: str, kind: str, text: str = "") -> None:
         lines.append(f"{line:>5} {indent}{kind}{': ' + text if text else ''}")
+        starts.append((line, len(lines) - 1))
         note_guesses(line, indent)
 
     def block(b, indent: str = "") -> None:
@@ -94,8 +97,16 @@ def outline(doc: Document) -> str:
         lines.append(f"{n.line:>5} note [{n.id}]")
         for x in n.blocks:
             block(x, "  ")
-    for ln in sorted(set(guesses) - shown):  # guesses about lines no block starts at (bylines …)
-        lines.extend(_guess_line(g, "") + f" [line {ln}]" for g in guesses[ln])
+    # guesses about lines no block starts at (a byline, an attribution line): after the
+    # last block row before them and the guesses already shown under it
+    inserts: list[tuple[int, str]] = []
+    for ln in sorted(set(guesses) - shown):
+        at = max((idx for row_line, idx in starts if row_line <= ln), default=2)
+        while at + 1 < len(lines) and lines[at + 1].lstrip().startswith(("GUESS:", "settled:", "attribution:")):
+            at += 1
+        inserts.extend((at + 1, _guess_line(g, "") + f" [line {ln}]") for g in guesses[ln])
+    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
+        lines.insert(at, text)
     unsettled = sum(1 for g in doc.guesses if not g.settled)
     lines.append(f"{'':>5} {len(doc.guesses)} guess(es), {unsettled} not settled")
     return "\n".join(lines) + "\n"

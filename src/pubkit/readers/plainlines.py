@@ -18,7 +18,8 @@ LEFTOVER = re.compile(
     r"|(?:Tags?|Categories|Category|Filed under|Tagged(?: with)?):.*|(?:Twitter|Facebook|Email|Print|LinkedIn"
     r"|WhatsApp|Telegram|Reddit|Tumblr|Pinterest|Pocket|More)(?: \(Opens in new window\))?"
     r"|\d+ (?:comments?|responses?|replies)|No comments(?: yet)?\.?|Read more\W*|Continue reading\W*"
-    r"|(?:Related(?: posts| articles| stories)?|You may also like|Previous post|Next post)\b:?.*)\s*$",
+    r"|(?:Related(?: posts| articles| stories)?|You may also like|Previous post|Next post)\b:?.*"
+    r"|Unsubscribe\b.*|View this email in your browser\W*|Forward to a friend\W*|#{3}|-30-)\s*$",
     re.I,
 )
 # Leftovers that take the rest of their block with them (a list of related links).
@@ -34,7 +35,7 @@ BYLINES = (
     re.compile(rf"^\s*(?:By|Posted by) {_NAME}(?:\s*[|•·]\s*\d+ comments?)?$"),
 )
 
-BULLET = re.compile(r"^(?P<marker>[•◦▪‣·\-*+])\s+(?=\S)")
+BULLET = re.compile(r"^(?P<marker>[•◦▪‣·●○■□–\-*+]|o(?=\t))\s+(?=\S)")  # Word writes "o<tab>" at level 2
 ENUM = re.compile(
     r"^(?P<marker>\(?(?P<num>\d{1,3}|[a-zA-Z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})(?P<delim>[.)]))\s+(?=\S)"
 )

@@ -137,13 +137,20 @@ def _is_list_start(b: _Block) -> Marker | None:
     return marker(b.lines[0][1])
 
 
+def _depth(b: _Block) -> int:
+    return len(b.lines[0][1]) - len(b.lines[0][1].lstrip())
+
+
 def _merge_loose_lists(blocks: list[_Block], reading: _Reading) -> list[_Block]:
-    """Consecutive blocks that each start with a list marker form one list (a loose list)."""
+    """Consecutive blocks that each start with the same kind of list marker form one list
+    (a loose list); "3)" after an "a) b) c)" list, or "III." after a "1. 2." list, does not."""
     out: list[_Block] = []
     for b in blocks:
         prev = out[-1] if out else None
+        pm, bm = (_is_list_start(prev) if prev else None), _is_list_start(b)
         if (
-            prev is not None and _is_list_start(prev) and _is_list_start(b)
+            prev is not None and pm is not None and bm is not None
+            and ((pm.kind, pm.delim, pm.symbol) == (bm.kind, bm.delim, bm.symbol) or _depth(b) > _depth(prev))
             and reading.hint(b) in (None, "list") and reading.hint(prev) in (None, "list")
             and not prev.texts[0].startswith(">")
         ):
@@ -174,7 +181,8 @@ def _list(b: _Block, reading: _Reading, force: bool = False) -> ListBlock:
         if m is None and not force and stack:
             stack[-1].items[-1][1].append(line.strip())  # a wrapped item continues
             continue
-        kind = m.kind if m else "bullet"
+        # bullets with another symbol ("•" then "o") are another level, like "1." then "a."
+        kind = (m.kind + m.symbol if m.kind == "bullet" else m.kind) if m else "bullet"
         text = line.strip()[m.length:] if m else line.strip()
         while stack and stack[-1].indent > indent:
             stack.pop()
@@ -199,7 +207,7 @@ def _list(b: _Block, reading: _Reading, force: bool = False) -> ListBlock:
             ListItem(reading.inl(" ".join(texts)), tuple(build(c) for c in children), line=no)
             for no, texts, children in level.items
         )
-        ordered = level.kind != "bullet"
+        ordered = not level.kind.startswith("bullet")
         return ListBlock(items, ordered=ordered, start=level.start if ordered else 1, line=level.line,
                          style=level.kind if ordered else "1", delim=level.delim or ".")
 
@@ -241,6 +249,11 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     if not raw or not {r[0] for r in raw} & referenced:
         return []
     del blocks[i:]
+    seen: set[str] = set()
+    for r in raw:  # two notes numbered alike: the later one gets its own id (its marker points to the first)
+        while r[0] in seen:
+            r[0] += "'"
+        seen.add(r[0])
     reading.note_ids = frozenset(r[0] for r in raw)
     return [Note(ident, (Paragraph(reading.inl(" ".join(texts)), line=no),), line=no) for ident, no, texts in raw]
 
@@ -265,7 +278,23 @@ def _attributed(prev: Block | None) -> bool:
     return isinstance(prev, (Paragraph, BlockQuote))
 
 
+def _numbered_series(blocks: list[_Block]) -> set[int]:
+    """Lines of one-line numbered blocks that number the sections in sequence (1) 2) 3),
+    I. II. III.): with two or more of them, each is a heading without doubt."""
+    series: dict[tuple, list[tuple[int, int]]] = {}
+    for b in blocks:
+        if len(b.lines) == 1 and heading_shape(b.texts[0]) == "numbered" and (m := marker(b.texts[0])):
+            series.setdefault((m.kind, m.delim), []).append((m.value, b.line))
+    sure: set[int] = set()
+    for found in series.values():
+        values = [v for v, _ in found]
+        if len(found) >= 2 and values[0] <= 2 and all(b == a + 1 for a, b in zip(values, values[1:])):
+            sure.update(line for _, line in found)
+    return sure
+
+
 def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
+    sections = _numbered_series(blocks)
     indented = [b for b in blocks if all(ln[1].startswith("  ") for ln in b.lines) and not _is_list_start(b)]
     quotes_by_indent = len(indented) <= max(1, len(blocks) // 4)
     out: list[Block] = []
@@ -292,8 +321,7 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
                           f"structure: {{{b.line}: paragraph}}")
             out.append(BlockQuote(quote.blocks, line=quote.line, attribution=reading.inl(m.group("who"))))
         elif len(b.lines) > 1 and (m := ATTRIBUTION.match(b.texts[-1])) and not _is_list_start(b):
-            last = b.lines[-1][0]
-            reading.guess(last, "attribution", ("paragraph",), "a passage ends with a line starting with a dash",
+            reading.guess(b.line, "attribution", ("paragraph",), "a passage ends with a line starting with a dash",
                           f"structure: {{{b.line}: paragraph}}")
             body = " ".join(b.texts[:-1])
             out.append(BlockQuote((Paragraph(reading.inl(body), line=b.line),), line=b.line,
@@ -302,8 +330,9 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
             shape = heading_shape(b.texts[0]) if len(b.lines) == 1 else ""
             followed_by_text = nxt is not None and _is_list_start(nxt) is None
             if shape == "numbered" and followed_by_text and lm.kind != "bullet":
-                reading.guess(b.line, "heading", ("list",), "a numbered line on its own, followed by text",
-                              f"structure: {{{b.line}: list}}")
+                if b.line not in sections:
+                    reading.guess(b.line, "heading", ("list",), "a numbered line on its own, followed by text",
+                                  f"structure: {{{b.line}: list}}")
                 out.append(Heading(section_level(text), reading.inl(text), line=b.line))
                 continue
             lst = _list(b, reading)
@@ -372,8 +401,7 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
     shape = heading_shape(first.joined()) if len(first.lines) == 1 else ""
     if shape != "unpunctuated" or _is_list_start(first):
         return "", 0
-    nxt = blocks[1] if len(blocks) > 1 else None
-    if nxt is None or (len(nxt.lines) == 1 and heading_shape(nxt.joined())):
+    if len(blocks) < 2:
         return "", 0
     reading.guess(first.line, "subtitle", ("heading", "paragraph"),
                   "a short line without final punctuation right after the title",
