@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import importlib
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
 from pubkit.errors import PubkitError
+from pubkit.fsio import printable
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -19,22 +22,77 @@ def _snapshot(root: Path) -> dict[Path, bytes]:
     return {p: p.read_bytes() for d in ("translations", "dist") for p in sorted((root / d).rglob("*")) if p.is_file()}
 
 
+def _outside(scratch: Path, project: Path) -> set[str]:
+    """Every path in the scratch tree outside the project (nothing may appear there)."""
+    return {str(p) for p in scratch.rglob("*") if not p.is_relative_to(project)}
+
+
+def _make(spec: dict, target: Path, outside: Path) -> None:
+    """Put the case's file where a user would: a copy, or (special/) a FIFO or a link."""
+    source = CORPUS / spec["copy"] if "copy" in spec else None
+    if target.is_symlink() or target.is_file():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+    kind = spec.get("make")
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "link-dev-zero":
+        target.symlink_to("/dev/zero")
+    elif kind == "link-outside":
+        secret = outside / "secret.txt"
+        shutil.copy(source, secret)
+        target.symlink_to(secret)
+    elif kind == "link-outside-folder":
+        target.symlink_to(outside, target_is_directory=True)
+    else:
+        assert kind is None, f"unknown make: {kind}"
+        shutil.copy(source or CORPUS / spec["case"], target)
+
+
+def _run(command, project: Path, timeout: float = 120.0):
+    """Run a command in a thread so that a case that blocks (a FIFO) fails instead of hanging."""
+    box: dict = {}
+
+    def target():
+        try:
+            box["rc"] = command.run(root=project)
+        except BaseException as e:  # noqa: BLE001 - handed back to the test
+            box["error"] = e
+
+    t = threading.Thread(target=target, daemon=True)
+    t.start()
+    t.join(timeout)
+    assert not t.is_alive(), "the command blocked"
+    if "error" in box:
+        raise box["error"]
+    return box["rc"]
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_corpus_case(project, case):
-    spec = CASES[case]
+    spec = {**CASES[case], "case": case}
+    scratch = project.parent
+    outside = scratch / "outside"
+    outside.mkdir()
     target = project / spec["as"]
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(CORPUS / case, target)
+    _make(spec, target, outside)
     before = _snapshot(project)
+    around = _outside(scratch, project)
     command = importlib.import_module(f"pubkit.commands.{spec['run']}")
     if spec["exit"] == 0:
-        assert command.run(root=project) == 0
+        assert _run(command, project) == 0
+        assert _outside(scratch, project) == around, "nothing is written outside the project"
         return
     with pytest.raises(PubkitError) as err:
-        command.run(root=project)
+        _run(command, project)
     e = err.value
     assert int(e.exit_code) == spec["exit"], str(e)
-    assert e.location is not None and Path(e.location.path).name == target.name, str(e)
+    assert _outside(scratch, project) == around, "nothing is written outside the project"
+    assert e.location is not None, str(e)
+    assert Path(e.location.path).name == spec.get("file", printable(target.name)), str(e)
+    assert "\n" not in str(e).split("\n  hint: ")[0], "the message is one line"
     if "line" in spec:
         assert e.location.line == spec["line"], str(e)
     assert spec["message"].lower() in str(e).lower()

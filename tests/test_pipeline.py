@@ -34,14 +34,13 @@ def test_markdown_article_builds_and_noop_rebuilds_nothing(project, monkeypatch)
 
 def test_planned_slug_agrees_with_the_reader(project):
     """The no-op check names outputs without parsing; it must find the slug where readers do."""
-    from pubkit.pipeline import _slug_of
-    from pubkit.readers import read_article
+    from pubkit.readers import article_slug, read_article
 
     md = project / "seeds" / "note.md"
     md.write_text("# A note\n\nText.\n", encoding="utf-8")
     md.with_suffix(".yaml").write_text("slug: from-sidecar\n", encoding="utf-8")
-    assert _slug_of(md) == read_article(md, project).meta.slug == "from-sidecar"
+    assert article_slug(md, project) == read_article(md, project).meta.slug == "from-sidecar"
     md.write_text("---\nslug: from-front-matter\n---\n# A note\n\nText.\n", encoding="utf-8")
-    assert _slug_of(md) == read_article(md, project).meta.slug == "from-front-matter"
+    assert article_slug(md, project) == read_article(md, project).meta.slug == "from-front-matter"
     txt = project / "seeds" / "kazakh-workers-revolt-2022.txt"
-    assert _slug_of(txt) == read_article(txt, project).meta.slug
+    assert article_slug(txt, project) == read_article(txt, project).meta.slug

@@ -9,6 +9,7 @@ returns messages; :func:`check_entry` turns them into located diagnostics.
 from __future__ import annotations
 
 import csv
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import polib
 
 from .catalog.states import State, state_of
 from .errors import Diagnostic, InputError, Location, Severity
+from .fsio import read_bounded
 from .segment import PlaceholderError, Placeholder, decode, tags_in
 
 GLOSSARY_COLUMNS = ("term", "note")
@@ -215,10 +217,10 @@ def check_entry(e: polib.POEntry, ctx: Context, path: Path | str) -> list[Diagno
 def load_glossary(path: Path, root: Path | None = None) -> list[GlossaryTerm]:
     """``term,<lang>…,note`` rows; an empty cell means no rule for that language."""
     shown = path.relative_to(root) if root and path.is_relative_to(root) else path
-    if not path.exists():
+    if not os.path.lexists(path):
         return []
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_bounded(path, "glossary", root=root).decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError("is not UTF-8 text", location=Location(shown), hint="save the glossary as UTF-8 CSV") from None
     rows = list(csv.reader(text.splitlines()))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ConfigError, Location
+from .errors import ConfigError, InputError, Location
+from .fsio import read_bounded
 
 CONFIG_NAME = "pubkit.toml"
+LANG_CODE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # BCP 47-like; names a folder
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,12 @@ def load_config(root: Path | None = None) -> Config:
     root = find_root(root)
     path = root / CONFIG_NAME
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_bounded(path, "config", root=root).decode("utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read {CONFIG_NAME}: {err}", location=Location(path),
+                          hint="it must be a readable UTF-8 text file") from None
+    except InputError as err:  # not a regular file, too large, a link out of the project
+        raise ConfigError(err.message, location=Location(path), hint=err.hint) from None
     except tomllib.TOMLDecodeError as err:
         line = getattr(err, "lineno", 0) or 0
         raise ConfigError(f"{CONFIG_NAME} is not valid TOML: {err}", location=Location(path, line)) from None
@@ -78,6 +87,21 @@ def load_config(root: Path | None = None) -> Config:
             )
         languages[code] = Language(code, spec["name"], spec.get("native", spec["name"]))
     paths = raw.get("paths", {})
+    for code in (project.get("source_lang", "en"), *project.get("targets", ()), *languages):
+        if not isinstance(code, str) or not LANG_CODE.match(code):
+            raise ConfigError(
+                f"{code!r} is not a language code", location=Location(path),
+                hint="use codes such as `ru`, `ky` or `pt-BR`: they name folders under translations/",
+            )
+    for key, value in paths.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"[paths] {key} must be a folder name", location=Location(path))
+        lexical = os.path.normpath(os.path.join(root, value))  # links are checked at each write
+        if os.path.commonpath([lexical, root]) != str(root) or "\0" in value:
+            raise ConfigError(
+                f"[paths] {key} = {value!r} is outside the project", location=Location(path),
+                hint=f"[paths] {key} must be a folder inside the project, e.g. {key!r}",
+            )
     cfg = Config(
         root=root,
         source_lang=project.get("source_lang", "en"),

@@ -1,58 +1,281 @@
-"""File IO at the edges: atomic writes and the project lock.
+"""File IO at the edges: bounded reads, writes proven inside the project, atomic writes, the lock.
 
 Every file pubkit writes goes through :func:`atomic_write`: the bytes go to a temporary
 file in the same folder, are flushed to disk, and replace the target with one rename. A
 reader (or a killed run) sees the old file or the new one, never half of one.
+
+Every path pubkit writes is first proven inside the project by :func:`inside_project`
+(resolved, so a symlinked folder cannot lead out). Every input file is read by
+:func:`read_bounded`: regular files only (a FIFO or a device is refused without blocking),
+links only where they stay inside the project, and at most :data:`READ_LIMITS` bytes.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import errno
 import fcntl
 import os
+import re
+import stat
 import tempfile
 import time
 from pathlib import Path
 
-from .errors import BusyError, EnvironmentProblem, Location
+from .errors import BusyError, EnvironmentProblem, InputError, Location
+
+MB = 1024 * 1024
+# Generous but finite: the largest honest file of each kind is far below these.
+READ_LIMITS: dict[str, int] = {
+    "seed": 20 * MB,
+    "sidecar": 1 * MB,
+    "po": 50 * MB,
+    "config": 1 * MB,
+    "template": 64 * MB,  # templates/ holds fonts too
+    "glossary": 10 * MB,
+    "manifest": 10 * MB,
+}
 
 
-def atomic_write(path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None) -> None:
-    """Write ``data`` to ``path`` atomically (temp file + fsync + rename).
+def _shown(path: Path, root: Path | None) -> Path:
+    if root is not None:
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root))
+        except ValueError:
+            pass
+    return Path(path)
+
+
+def _file_kind(mode: int) -> str:
+    for test, name in ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def printable(path: Path | str) -> str:
+    """A path as it can be shown on one line: control characters written as ``\\xNN``."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(path))
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def inside_project(root: Path, path: Path, *, what: str = "", for_write: bool = False) -> Path:
+    """``path`` resolved, if it lies inside ``root`` (resolved); else an InputError (exit 65).
+
+    Symlinks anywhere on the way are followed before the check, so a link to a folder elsewhere
+    cannot carry a write (or a read) out of the project. ``what`` names where the path came from
+    (e.g. "the slug in seeds/x.yaml") for the message. The path need not exist yet. With
+    ``for_write``, a name holding a control character (NUL, a line break) is refused too: such a
+    name would break ``SHA256SUMS`` and every tool that reads file names line by line.
+    """
+    base = Path(root).resolve()
+    raw = os.fspath(path)
+    if "\0" in raw or (for_write and _CONTROL.search(raw)):
+        raise InputError(
+            f"refusing a file name with a control character: '{printable(raw)}'",
+            location=Location(printable(_shown(Path(raw.replace(chr(0), "?")), root))),
+            hint=(f"{what}: " if what else "") + "use names of letters, digits and '-'",
+        )
+    full = Path(path) if Path(path).is_absolute() else base / path
+    resolved = full.resolve()
+    try:
+        resolved.relative_to(base)
+    except ValueError:
+        raise InputError(
+            f"{what + ' ' if what else ''}leads to {printable(resolved)}, "
+            f"outside the project ({base}); refused",
+            location=Location(printable(_shown(full, root))),
+            hint="pubkit reads and writes only inside the project folder: "
+            "remove the link (or the '..') that leads out",
+        ) from None
+    return resolved
+
+
+def read_bounded(path: Path, kind: str, *, root: Path | None = None) -> bytes:
+    """The bytes of a regular file of ``kind`` (a key of :data:`READ_LIMITS`), refusing anything else.
+
+    - a FIFO, device, socket or folder is refused without opening it for long (never blocks);
+    - with ``root``, a symlink that resolves outside the project is refused;
+    - a file larger than the limit for its kind is refused before it is read.
+    FileNotFoundError is passed on (callers decide whether a missing file is fine).
+    """
+    limit = READ_LIMITS[kind]
+    shown = Path(printable(_shown(Path(path), root)))
+    if root is not None:
+        inside_project(root, path)
+    st = os.stat(path)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(
+            f"is {_file_kind(st.st_mode)}, not a regular file; pubkit reads only regular files",
+            location=Location(shown), hint="replace it with an ordinary file (or move it out of the project)",
+        )
+    _check_size(st.st_size, limit, kind, shown)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        st = os.fstat(fd)  # the file may have been swapped since the stat above
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"is {_file_kind(st.st_mode)}, not a regular file", location=Location(shown),
+                             hint="replace it with an ordinary file")
+        chunks, total = [], 0
+        while True:
+            chunk = os.read(fd, min(1 * MB, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            if total > limit:
+                _check_size(total, limit, kind, shown)
+    finally:
+        os.close(fd)
+    return b"".join(chunks)
+
+
+def _check_size(size: int, limit: int, kind: str, shown: Path) -> None:
+    if size > limit:
+        raise InputError(
+            f"is larger than {limit // MB} MB, the limit for a {kind} file; not read",
+            location=Location(shown), hint=f"a {kind} file is normally far smaller: is this the right file?",
+        )
+
+
+def atomic_write(
+    path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None, expect_absent: bool = False,
+    root: Path | None = None,
+) -> None:
+    """Write ``data`` to ``path`` atomically (temp file + fsync + rename + fsync of the folder).
+
+    ``root``: the project; the path is first proven inside it (:func:`inside_project`).
 
     ``expect_mtime_ns``: the modification time the caller saw when it read the file; if the
     file changed on disk since (a reviewer saved it meanwhile), nothing is written and
-    :class:`EnvironmentProblem` says so.
+    :class:`EnvironmentProblem` says so. ``expect_absent``: the caller saw no file; one created
+    meanwhile is not replaced. Neither check can race the rename on Linux: the new file is
+    swapped in with ``renameat2(RENAME_EXCHANGE)`` and the file it displaced is checked *after*
+    the swap (and swapped back if it is not the one the caller read); a new file goes in with
+    ``RENAME_NOREPLACE``. Elsewhere the check is made right before the rename.
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
     path = Path(path)
+    if root is not None:
+        inside_project(root, path, for_write=True)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        if expect_mtime_ns is not None and path.exists() and path.stat().st_mtime_ns != expect_mtime_ns:
-            raise EnvironmentProblem(
-                "changed on disk while pubkit was running; not overwritten",
-                location=Location(path),
-                hint="your edits are kept; run the command again to merge them",
-            )
+        _check_unchanged(path, expect_mtime_ns, expect_absent)  # fail early: nothing to clean up
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-            if path.exists():
+            with contextlib.suppress(FileNotFoundError):
                 os.chmod(tmp, path.stat().st_mode & 0o777)
-            else:
+            if not _exists(path):
                 os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
+            _commit(Path(tmp), path, expect_mtime_ns, expect_absent)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             raise
+        _fsync_dir(path.parent)
     except OSError as err:
         raise _os_problem(err, path) from None
+
+
+def _exists(path: Path) -> bool:
+    return os.path.lexists(path)
+
+
+def _changed(path: Path) -> EnvironmentProblem:
+    return EnvironmentProblem(
+        "changed on disk while pubkit was running; not overwritten",
+        location=Location(path),
+        hint="your edits are kept; run the command again to merge them",
+    )
+
+
+def _check_unchanged(path: Path, expect_mtime_ns: int | None, expect_absent: bool) -> None:
+    if expect_absent and _exists(path):
+        raise _changed(path)
+    if expect_mtime_ns is not None and path.exists() and path.stat().st_mtime_ns != expect_mtime_ns:
+        raise _changed(path)
+
+
+def _commit(tmp: Path, path: Path, expect_mtime_ns: int | None, expect_absent: bool) -> None:
+    """Rename ``tmp`` onto ``path`` so that a file changed (or created) meanwhile is never lost."""
+    if expect_absent:
+        try:
+            _rename2(tmp, path, _RENAME_NOREPLACE)
+            return
+        except FileExistsError:
+            raise _changed(path) from None
+        except OSError as err:
+            if err.errno not in (errno.ENOSYS, errno.EINVAL):
+                raise
+        _check_unchanged(path, None, True)
+        os.replace(tmp, path)
+        return
+    if expect_mtime_ns is None or os.path.islink(path):
+        _check_unchanged(path, expect_mtime_ns, False)
+        os.replace(tmp, path)
+        return
+    try:
+        _rename2(tmp, path, _RENAME_EXCHANGE)
+    except FileNotFoundError:  # the file was removed meanwhile: nothing of anyone's to keep
+        os.replace(tmp, path)
+        return
+    except OSError as err:
+        if err.errno not in (errno.ENOSYS, errno.EINVAL):
+            raise
+        _check_unchanged(path, expect_mtime_ns, False)
+        os.replace(tmp, path)
+        return
+    # ``tmp`` now holds the file we displaced: is it the one the caller read?
+    if os.lstat(tmp).st_mtime_ns == expect_mtime_ns:
+        os.unlink(tmp)
+        return
+    try:
+        _rename2(tmp, path, _RENAME_EXCHANGE)  # put the reviewer's file back
+    except OSError:
+        raise EnvironmentProblem(
+            f"changed on disk while pubkit was running; the changed file was kept as {tmp.name}",
+            location=Location(path), hint=f"rename {tmp.name} back to {path.name} to keep those edits",
+        ) from None
+    raise _changed(path)
+
+
+_RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+except (AttributeError, OSError):  # not Linux, or an old C library
+    _renameat2 = None
+
+
+def _rename2(src: Path, dst: Path, flags: int) -> None:
+    """Linux ``renameat2``; OSError(ENOSYS) where it does not exist."""
+    if _renameat2 is None:
+        raise OSError(errno.ENOSYS, "renameat2 is not available")
+    if _renameat2(-100, os.fsencode(src), -100, os.fsencode(dst), ctypes.c_uint(flags)) != 0:
+        code = ctypes.get_errno()
+        raise OSError(code, os.strerror(code), str(dst))
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (a crash right after it keeps the new name)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):  # some file systems cannot fsync a folder
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _os_problem(err: OSError, path: Path) -> EnvironmentProblem:
@@ -85,6 +308,7 @@ def project_lock(root: Path, *, wait: float = 0.0):
             _held[key] -= 1
         return
     lock_dir = root / ".pubkit"
+    inside_project(root, lock_dir / "lock", what="the project lock", for_write=True)
     try:
         lock_dir.mkdir(exist_ok=True)
         fh = open(lock_dir / "lock", "a+")

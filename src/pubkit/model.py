@@ -14,6 +14,7 @@ Normal form (readers produce it, tests assume it):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Union
 
@@ -209,6 +210,12 @@ class Author:
 
     def display(self) -> str:
         return f"{self.name} ({', '.join(self.countries)})" if self.countries else self.name
+
+
+# An article's slug names its files (PO files, editions): one plain path component, never
+# "..", "/" or a control character. Readers validate it (readers/meta.py); writers re-check it.
+SLUG_PATTERN = r"[a-z0-9][a-z0-9-]{0,79}"
+SLUG_RE = re.compile(rf"\A{SLUG_PATTERN}\Z")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,11 @@ from pathlib import Path
 from . import __version__
 from .catalog.store import po_path
 from .config import Config
-from .errors import Location, PubkitError
-from .fsio import atomic_write
+from .errors import InputError, Location, PubkitError
+from .fsio import atomic_write, inside_project, printable, read_bounded
+from .model import SLUG_RE
 from .project import article_paths, load_articles
+from .readers import article_slug
 from .readers.source import SIDECAR_SUFFIX
 
 FORMATS = ("epub", "pdf")
@@ -48,14 +51,21 @@ class BuildReport:
 
 
 def output_path(cfg: Config, slug: str, lang: str, fmt: str) -> Path:
-    return cfg.dist / f"{slug}.{lang}.{fmt}"
+    """dist/<slug>.<lang>.<fmt>, proven inside the project before anything is written there."""
+    if not SLUG_RE.match(slug):
+        raise InputError(f"'{printable(slug)}' is not a valid article slug; no edition is named after it",
+                         hint="slugs are 1-80 lowercase letters, digits and '-'")
+    path = cfg.dist / f"{slug}.{lang}.{fmt}"
+    inside_project(cfg.root, path, what=f"the {fmt} edition of '{slug}'", for_write=True)
+    return path
 
 
-def _hash_files(h, paths) -> None:
-    for p in paths:
+def _hash_files(h, paths, cfg: Config) -> None:
+    """Hash (path, kind) inputs, each read within its kind's limit (a missing file hashes as such)."""
+    for p, kind in paths:
         h.update(str(p).encode() + b"\0")
         try:
-            h.update(hashlib.sha256(p.read_bytes()).digest())
+            h.update(hashlib.sha256(read_bounded(p, kind, root=cfg.root)).digest())
         except FileNotFoundError:
             h.update(b"<missing>")
 
@@ -70,33 +80,44 @@ def shared_fingerprint(cfg: Config) -> str:
     """Inputs every edition depends on: templates, fonts, config, pubkit's code, the epoch."""
     h = hashlib.sha256(f"pubkit {__version__}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     code = Path(__file__).resolve().parent
-    _hash_files(h, [cfg.root / "pubkit.toml", *_tree(cfg.templates), *_tree(code)])
+    templates = [(p, "template") for p in _tree(cfg.templates)]
+    _hash_files(h, [(cfg.root / "pubkit.toml", "config"), *templates], cfg)
+    for p in _tree(code):  # pubkit's own code, wherever it is installed
+        h.update(str(p).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     glossary = cfg.translations / "glossary.csv"
-    _hash_files(h, [glossary])
+    _hash_files(h, [(glossary, "glossary")], cfg)
     return h.hexdigest()
 
 
 def edition_fingerprint(cfg: Config, shared: str, source: Path, slug: str, lang: str, fmt: str) -> str:
     h = hashlib.sha256(f"{shared}\0{slug}\0{lang}\0{fmt}".encode())
-    files = [source, source.with_suffix(SIDECAR_SUFFIX)]
+    files = [(source, "seed"), (source.with_suffix(SIDECAR_SUFFIX), "sidecar")]
     if lang != cfg.source_lang:
-        files.append(po_path(cfg, lang, slug))
-    _hash_files(h, files)
+        files.append((po_path(cfg, lang, slug), "po"))
+    _hash_files(h, files, cfg)
     return h.hexdigest()
 
 
 def _load_manifest(cfg: Config) -> dict:
     try:
-        return json.loads((cfg.root / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bounded(cfg.root / MANIFEST, "manifest", root=cfg.root).decode("utf-8"))
+    except (OSError, ValueError, PubkitError):  # a cache: rebuilt when unreadable
         return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file (streamed); None for anything else or an unreadable file."""
+    h = hashlib.sha256()
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK | os.O_NOFOLLOW)) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
     except OSError:
         return None
+    return h.hexdigest()
 
 
 def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job], list[Job]]:
@@ -118,7 +139,7 @@ def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job]
     shared = shared_fingerprint(cfg)
     todo, fresh = [], []
     for src in article_paths(cfg):
-        slug = _slug_of(src)
+        slug = article_slug(src, cfg.root)  # the reader's validated slug, never a path
         if article and slug != article:
             continue
         for lang in langs:
@@ -134,26 +155,6 @@ def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job]
     return todo, fresh
 
 
-def _slug_of(src: Path) -> str:
-    """The slug without parsing the article: the sidecar's or front matter's `slug:`, else the stem."""
-    import re
-
-    # The readers' precedence: front matter, then the .yaml beside the article.
-    sidecar = src.with_suffix(SIDECAR_SUFFIX)
-    candidates = [src, sidecar] if src.suffix in (".md", ".markdown") else [sidecar]
-    for c in candidates:
-        try:
-            head = c.read_text(encoding="utf-8", errors="replace")[:4096]
-        except OSError:
-            continue
-        if c.suffix != SIDECAR_SUFFIX and not head.startswith("---"):
-            continue
-        m = re.search(r"^slug:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", head, re.M)
-        if m:
-            return m.group(1)
-    return src.stem
-
-
 def _render_group(cfg_root: str, slug: str, lang: str, jobs: list[tuple[str, str]]) -> list[str]:
     """Worker: localize one article into one language and render the requested formats."""
     from .config import load_config
@@ -166,6 +167,7 @@ def _render_group(cfg_root: str, slug: str, lang: str, jobs: list[tuple[str, str
     done = []
     for fmt, out in jobs:
         out_path = Path(out)
+        inside_project(cfg.root, out_path, what=f"the {fmt} edition of '{slug}'", for_write=True)
         tmp = out_path.with_name(f".{out_path.name}.part")
         try:
             render_edition(fmt, edition, cfg, tmp)
@@ -184,6 +186,7 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
     if todo:
         # Parse everything once up front, so bad input stops the run before any rendering.
         load_articles(cfg, article)
+        inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
         cfg.dist.mkdir(parents=True, exist_ok=True)
     groups: dict[tuple[str, str], list[Job]] = {}
     for job in todo:
@@ -198,7 +201,7 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
             built.append(j.out)
             if log:
                 log(f"built {j.out.relative_to(cfg.root)}")
-        atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+        atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True), root=cfg.root)
 
     args = [(str(cfg.root), s, l, [(j.fmt, str(j.out)) for j in js]) for (s, l), js in groups.items()]
     if workers > 1 and len(groups) > 1:
@@ -222,6 +225,7 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
 def _remove_leftovers(cfg: Config) -> None:
     """Temporary files of a run that was killed mid-render (never complete editions)."""
     if cfg.dist.is_dir():
+        inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
         for p in cfg.dist.glob(".*.part"):
             p.unlink(missing_ok=True)
 
@@ -230,8 +234,10 @@ def write_checksums(cfg: Config) -> None:
     """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name."""
     if not cfg.dist.is_dir():
         return
+    inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        if p.is_file() and p.suffix in (".epub", ".pdf") and not p.name.startswith("."):
+        name = p.name
+        if p.is_file() and p.suffix in (".epub", ".pdf") and not name.startswith(".") and name.isprintable():
             lines.append(f"{_sha256(p)}  {p.name}\n")
-    atomic_write(cfg.dist / "SHA256SUMS", "".join(lines))
+    atomic_write(cfg.dist / "SHA256SUMS", "".join(lines), root=cfg.root)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from .config import Config
 from .errors import InputError, Location, MissingError
+from .fsio import printable
 from .model import Document
 from .readers import READERS, read_article, supported_suffixes
 from .readers.source import SIDECAR_SUFFIX
@@ -19,6 +20,13 @@ def article_paths(cfg: Config) -> list[Path]:
     for p in sorted(cfg.seeds.iterdir()):
         if p.name.startswith(".") or p.is_dir():
             continue
+        if not p.name.isprintable():
+            raise InputError(
+                f"the file name '{printable(p.name)}' holds a control or invisible character "
+                "(a line break, a tab …)",
+                location=Location(printable(p.relative_to(cfg.root))),
+                hint="rename the file to plain letters, digits and '-', e.g. `my-article.txt`",
+            )
         if p.suffix.lower() in READERS:
             paths.append(p)
         elif p.suffix.lower() == SIDECAR_SUFFIX and any(

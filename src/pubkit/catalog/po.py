@@ -16,7 +16,7 @@ import polib
 
 from .. import __version__
 from ..errors import InputError, Location
-from ..fsio import atomic_write
+from ..fsio import atomic_write, read_bounded
 from .wrap import PAGE_WIDTH, format_field
 
 # gettext's plural rules (from its plural-table / CLDR); a language not listed gets the
@@ -70,8 +70,8 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
     path = Path(path)
     shown = rel(path, root)
     try:
-        raw = path.read_bytes()
         mtime = path.stat().st_mtime_ns
+        raw = read_bounded(path, "po", root=root)  # regular file, inside the project, size-limited
     except FileNotFoundError:
         return PoFile(path, polib.POFile(wrapwidth=PAGE_WIDTH), None, "")
     try:

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ..config import CONFIG_NAME, Config
 from ..errors import Diagnostic, InputError, Location, Severity
-from ..model import Document
+from ..fsio import inside_project, printable
+from ..model import SLUG_RE, Document
 from .memory import Memory, build_memory
 from .merge import MergeReport, merge
 from .po import PoFile, header_fields, load, rel
@@ -24,7 +25,14 @@ GLOSSARY_NAME = "glossary.csv"
 
 
 def po_path(cfg: Config, lang: str, slug: str) -> Path:
-    return cfg.translations / lang / f"{slug}.po"
+    """translations/<lang>/<slug>.po, proven inside the project (a slug is validated by the readers;
+    this refuses anything else, so no metadata can lead a write elsewhere)."""
+    if not SLUG_RE.match(slug):
+        raise InputError(f"'{printable(slug)}' is not a valid article slug; no PO file is named after it",
+                         hint="slugs are 1-80 lowercase letters, digits and '-'")
+    path = cfg.translations / lang / f"{slug}.po"
+    inside_project(cfg.root, path, what=f"the PO file for '{slug}' in {lang}", for_write=True)
+    return path
 
 
 def stray_files(cfg: Config, slugs: set[str]) -> list[Diagnostic]:

@@ -13,16 +13,23 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..model import Document
-from .source import SourceText, load_source
+from .meta import MetaSource, slug_for
+from .source import SourceText, display_path, load_source
 
 Reader = Callable[[SourceText], Document]
+MetaReader = Callable[[SourceText], MetaSource]
 READERS: dict[str, Reader] = {}
+META_READERS: dict[str, MetaReader] = {}  # formats whose metadata is inside the file (front matter)
 
 
-def register(*suffixes: str):
+def register(*suffixes: str, meta: MetaReader | None = None):
+    """Register a reader for ``suffixes``; ``meta`` reads only its metadata (else: the sidecar)."""
+
     def deco(fn: Reader) -> Reader:
         for s in suffixes:
             READERS[s] = fn
+            if meta is not None:
+                META_READERS[s] = meta
         return fn
 
     return deco
@@ -34,6 +41,10 @@ def supported_suffixes() -> list[str]:
 
 def read_article(path: Path, root: Path | None = None) -> Document:
     """Read one article from ``seeds/`` with the reader registered for its suffix."""
+    return _reader_for(path)(load_source(path, root))
+
+
+def _reader_for(path: Path) -> Reader:
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         raise InputError(
@@ -42,7 +53,20 @@ def read_article(path: Path, root: Path | None = None) -> Document:
             hint="seeds/ takes " + ", ".join(supported_suffixes())
             + " articles (and .yaml metadata beside a .txt file); move other files elsewhere",
         )
-    return reader(load_source(path, root))
+    return reader
+
+
+def read_meta(path: Path, root: Path | None = None) -> MetaSource:
+    """An article's validated metadata (sidecar, and front matter over it) without parsing its body."""
+    _reader_for(path)
+    src = load_source(path, root)
+    meta_reader = META_READERS.get(path.suffix.lower())
+    return meta_reader(src) if meta_reader else src.meta
+
+
+def article_slug(path: Path, root: Path | None = None) -> str:
+    """The slug the reader gives ``path``: ``slug:`` from its metadata, else its (valid) file name."""
+    return slug_for(read_meta(path, root).meta, path, display_path(path, root))
 
 
 from . import markdown, plaintext  # noqa: E402,F401  (registration side effect)

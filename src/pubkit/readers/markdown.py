@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import re
 
-import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import InputError, Location
+from ..segment import map_passages
 from ..model import (
     BlockQuote,
     Code,
@@ -35,7 +35,6 @@ from ..model import (
     Link,
     ListBlock,
     ListItem,
-    Meta,
     Note,
     NoteRef,
     Paragraph,
@@ -47,19 +46,21 @@ from ..model import (
     tidy_inlines,
 )
 from . import register
-from .hints import structure_hints
-from .source import SourceText, apply_corrections, parse_meta
+from . import meta as meta_schema
+from .hints import language_passages, line_hints, mark_passages
+from .meta import MetaSource
+from .source import SourceText, apply_corrections, to_meta
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 _md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(attrs_plugin, spans=True)
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|―)\s*(\S.*)$")
 
 
-def split_front_matter(src: SourceText) -> tuple[dict, str, int]:
-    """(metadata, body, number of lines the front matter took)."""
+def split_front_matter(src: SourceText) -> tuple[MetaSource, str, int]:
+    """(validated front matter, body with its corrections applied, lines the front matter took)."""
     text = src.text
     if not text.startswith("---"):
-        return {}, text, 0
+        return meta_schema.EMPTY, text, 0
     m = FRONT_MATTER.match(text)
     if not m:
         raise InputError(
@@ -67,17 +68,16 @@ def split_front_matter(src: SourceText) -> tuple[dict, str, int]:
             location=Location(src.path, 1),
             hint="end the metadata block with a line holding only ---",
         )
-    try:
-        raw = yaml.safe_load(m.group(1) or "") or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputError(
-            f"front matter is not valid YAML: {getattr(err, 'problem', None) or err}",
-            location=Location(src.path, (mark.line + 2) if mark else 1),
-            hint="check indentation, and quote values that contain ': ' or start with a special character",
-        ) from None
+    front = meta_schema.parse(m.group(1) or "", src.path, line_offset=1, what="front matter")
     consumed = m.group(0).count("\n")
-    return parse_meta(raw, src.path, 1), text[m.end():], consumed
+    body = apply_corrections(text[m.end():], front, src.path)
+    return front, body, consumed
+
+
+def front_matter(src: SourceText) -> MetaSource:
+    """The article's metadata without reading its body: the sidecar, then front matter over it."""
+    front, _, _ = split_front_matter(src)
+    return meta_schema.merge(src.meta, front)
 
 
 def _inlines(children) -> tuple:
@@ -148,13 +148,11 @@ def _table(tokens, i: int, line: int) -> tuple[Table, int]:
     return Table(tuple(header), tuple(rows), tuple(aligns), line=line), i + 1
 
 
-@register(".md", ".markdown")
+@register(".md", ".markdown", meta=front_matter)
 def read_markdown(src: SourceText) -> Document:
-    front, body, offset = split_front_matter(src)
-    meta_raw = {**src.meta, **front}
-    if front.get("corrections"):  # the editor's fixes, recorded in the front matter
-        body = apply_corrections(body, front["corrections"], src.path, src.path)
-    hints = structure_hints(meta_raw.get("structure"), src.path)
+    front, body, offset = split_front_matter(src)  # front-matter corrections are applied there
+    meta_src = meta_schema.merge(src.meta, front)
+    hints = line_hints(meta_src)
     tokens = _md.parse(body)
     guesses: list[Guess] = []
     notes: list[Note] = []
@@ -236,8 +234,9 @@ def read_markdown(src: SourceText) -> Document:
         return blocks, i
 
     blocks, _ = parse(0, None)
-    title = meta_raw.get("title")
-    title_line = 1 if title else 0
+    blocks = [b for b in blocks if hints.get(getattr(b, "line", 0)) != "drop"]  # the editor: not the article
+    title = meta_src.meta.title
+    title_line = 0
     if not title:
         first = next((b for b in blocks if isinstance(b, Heading)), None)
         if first is None or first.level != 1:
@@ -252,20 +251,12 @@ def read_markdown(src: SourceText) -> Document:
     if levels:
         shift = min(levels) - 1
         blocks = [Heading(b.level - shift, b.content, line=b.line) if isinstance(b, Heading) else b for b in blocks]
-    subtitle = meta_raw.get("subtitle")
-    meta = Meta(
-        title=" ".join(str(title).split()),
-        subtitle="" if subtitle in (None, "none", False) else " ".join(str(subtitle).split()),
-        slug=str(meta_raw.get("slug") or src.path.stem),
-        lang=str(meta_raw.get("lang") or "en"),
-        authors=meta_raw.get("authors", ()),
-        date=str(meta_raw.get("date") or ""),
-        source=str(meta_raw.get("source") or ""),
-        source_file=str(src.path),
-        title_line=title_line,
-        subtitle_line=1 if subtitle not in (None, "none", False, "") else 0,
-    )
-    return Document(meta, tuple(blocks), tuple(notes), tuple(guesses))
+    passages = language_passages(meta_src)
+    doc = Document(to_meta(meta_src, src, title=title, title_line=title_line), tuple(blocks), tuple(notes),
+                   tuple(guesses))
+    if passages:
+        doc = map_passages(doc, lambda kind, spans, line: mark_passages(spans, passages) if kind != "title" else spans)
+    return doc
 
 
 def _item(inner: list, line: int) -> ListItem:

@@ -27,20 +27,21 @@ sidecar override the guesses (see :mod:`.hints`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import InputError, Location
 from ..model import (
     Author, Block, BlockQuote, Dateline, Document, Guess, Heading, ListBlock, ListItem, Meta, Note,
-    Paragraph, Signature, plain_text, tidy_inlines, Text,
+    Paragraph, Signature, Text, plain_text, tidy_inlines,
 )
 from . import register
-from .hints import language_passages, mark_passages, structure_hints
+from ..segment import map_passages
+from .hints import language_passages, line_hints, mark_passages
 from .plainlines import (
     ATTRIBUTION, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Marker, byline, heading_shape, inlines, leftover,
     marker, note_id, section_level,
 )
-from .source import SourceText, parse_dateline
+from .source import SourceText, parse_dateline, to_meta
 
 LONG_LINE = 120  # a line this long inside a block means one line per paragraph
 NOTES_HEADING = re.compile(r"^\s*(?:Notes|Footnotes|Endnotes|References|Sources)\s*:?\s*$", re.I)
@@ -412,8 +413,8 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
 
 @register(".txt")
 def read_plaintext(src: SourceText) -> Document:
-    m = src.meta
-    reading = _Reading(structure_hints(m.get("structure"), src.meta_path or src.path), "subtitle" in m)
+    m = src.meta.meta
+    reading = _Reading(line_hints(src.meta), m.subtitle is not None)
     blocks = _blocks(src.text, reading)
     if not blocks:
         raise InputError(
@@ -425,8 +426,9 @@ def read_plaintext(src: SourceText) -> Document:
     title, title_line = first.texts[0], first.line
     if len(first.lines) > 1:
         blocks.insert(0, _Block(first.lines[1:]))
+    blocks = [b for b in blocks if reading.hint(b) != "drop"]  # the editor: not part of the article
     notes = _take_notes(blocks, reading)
-    subtitle, subtitle_line = _subtitle(blocks, reading, m.get("subtitle"))
+    subtitle, subtitle_line = _subtitle(blocks, reading, None if m.no_subtitle else m.subtitle)
     tail = _tail(blocks)
     out = _classify(_merge_loose_lists(blocks, reading), reading) + tail
 
@@ -436,29 +438,21 @@ def read_plaintext(src: SourceText) -> Document:
         reading.guesses.append(Guess(
             no, "byline", ("paragraph",), f"a CMS byline{' by ' + b.author if b.author else ''}"
             f"{' on ' + b.date if b.date else ''}, dropped from the text and offered as metadata",
-            "authors: and date: in the sidecar", settled=bool(m.get("authors")) and bool(m.get("date")),
+            "authors: and date: in the sidecar", settled=bool(m.author_list) and bool(m.date),
         ))
-    date = m.get("date") or next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "")
-    passages = language_passages(m.get("languages"), src.meta_path or src.path)
+    date = next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "")
+    passages = language_passages(src.meta)
     if passages:
-        from ..segment import map_passages
-
         doc = map_passages(Document(Meta("", ""), tuple(out), tuple(notes)),
                            lambda kind, spans, line: mark_passages(spans, passages))
         out, notes = list(doc.blocks), list(doc.notes)
-    given = m.get("subtitle")
-    meta = Meta(
-        title=str(m.get("title") or plain_text(tidy_inlines((Text(title),)))),
-        subtitle=(" ".join(str(given).split()) if isinstance(given, str) and given.strip().lower() != "none"
-                  else subtitle),
-        slug=str(m.get("slug") or src.path.stem),
-        lang=str(m.get("lang") or "en"),
-        authors=m.get("authors") or ((Author(offered_author),) if offered_author else ()),
-        date=str(date or offered_date or ""),
-        source=str(m.get("source") or ""),
-        source_file=str(src.path),
-        title_line=title_line,
-        subtitle_line=subtitle_line,
+    meta = to_meta(
+        src.meta, src, title=plain_text(tidy_inlines((Text(title),))), subtitle=subtitle,
+        date=date or offered_date or "", title_line=title_line, subtitle_line=subtitle_line,
     )
+    if not meta.authors and offered_author:
+        meta = replace(meta, authors=(Author(offered_author),))
+    if subtitle or not meta.subtitle:  # the subtitle is a line of the text (guessed, or named by the sidecar)
+        meta = replace(meta, subtitle_line=subtitle_line)
     guesses = tuple(sorted(reading.guesses, key=lambda g: g.line))
     return Document(meta, tuple(out), tuple(notes), guesses)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..errors import InputError, Location
-from ..model import Author
+from ..fsio import read_bounded
+from ..model import Meta
+from . import meta as meta_schema
+from .meta import MetaSource
 
 SIDECAR_SUFFIX = ".yaml"
 
@@ -18,9 +20,8 @@ SIDECAR_SUFFIX = ".yaml"
 @dataclass(frozen=True)
 class SourceText:
     path: Path  # as shown to users (relative to the project where possible)
-    text: str  # decoded, LF line endings, BOM removed, editor's corrections applied
-    meta: dict = field(default_factory=dict)  # editor's metadata (sidecar or front matter)
-    meta_path: Path | None = None  # the sidecar the metadata came from, for messages
+    text: str  # decoded, LF line endings, BOM removed, the sidecar's corrections applied
+    meta: MetaSource = field(default_factory=lambda: meta_schema.EMPTY)  # the validated sidecar
 
 
 def display_path(path: Path, root: Path | None) -> Path:
@@ -90,83 +91,69 @@ def _guess_encoding(data: bytes) -> str:
     return ""
 
 
-def parse_meta(raw: dict, path: Path, line: int = 1) -> dict:
-    """Check and normalize editor metadata (sidecar YAML or Markdown front matter)."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise InputError("metadata must be a mapping of `key: value` lines", location=Location(path, line))
-    meta = dict(raw)
-    authors = []
-    for a in meta.get("authors") or ([meta["author"]] if meta.get("author") else []):
-        if isinstance(a, str):
-            authors.append(Author(a))
-        elif isinstance(a, dict) and "name" in a:
-            authors.append(Author(str(a["name"]), tuple(str(c) for c in a.get("countries") or ())))
-        else:
-            raise InputError(
-                f"author entry {a!r} needs a name", location=Location(path, line),
-                hint="write `authors: [{name: ..., countries: [...]}]` or `author: Name`",
-            )
-    meta["authors"] = tuple(authors)
-    date = meta.get("date")
-    if isinstance(date, (dt.date, dt.datetime)):
-        meta["date"] = date.isoformat()[:10]
-    elif date is not None:
-        date = str(date)
-        try:
-            dt.date.fromisoformat(date)
-        except ValueError:
-            raise InputError(
-                f"date {date!r} is not an ISO date", location=Location(path, line),
-                hint="write the date as YYYY-MM-DD, e.g. 2022-01-27",
-            ) from None
-        meta["date"] = date
-    return meta
-
-
 def load_source(path: Path, root: Path | None = None) -> SourceText:
+    """Read a seed (bounded, regular file, inside the project) and its sidecar, corrections applied."""
     shown = display_path(path, root)
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, "seed", root=root)
     except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", location=Location(shown)) from None
+        raise InputError(f"cannot read: {err.strerror}", location=Location(shown),
+                         hint="check that the file exists and is readable") from None
     text = decode(data, shown)
-    meta: dict = {}
-    sc_shown: Path | None = None
+    meta = read_sidecar(path, root)
+    text = apply_corrections(text, meta, shown)
+    return SourceText(shown, text, meta)
+
+
+def read_sidecar(path: Path, root: Path | None = None) -> MetaSource:
+    """The validated ``.yaml`` beside ``path`` (empty metadata when there is none)."""
     sidecar = path.with_suffix(SIDECAR_SUFFIX)
-    if path.suffix != SIDECAR_SUFFIX and sidecar.exists():
-        sc_shown = display_path(sidecar, root)
-        try:
-            raw = yaml.safe_load(decode(sidecar.read_bytes(), sc_shown))
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            raise InputError(
-                f"metadata is not valid YAML: {getattr(err, 'problem', err)}",
-                location=Location(sc_shown, mark.line + 1 if mark else 0),
-                hint="check indentation and quote values that contain ': '",
-            ) from None
-        meta = parse_meta(raw, sc_shown)
-        text = apply_corrections(text, meta.get("corrections") or [], shown, sc_shown)
-    return SourceText(shown, text, meta, sc_shown)
+    if path.suffix == SIDECAR_SUFFIX or not os.path.lexists(sidecar):
+        return meta_schema.EMPTY
+    sc_shown = display_path(sidecar, root)
+    try:
+        data = read_bounded(sidecar, "sidecar", root=root)
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror}", location=Location(sc_shown),
+                         hint="check that the file exists and is readable") from None
+    return meta_schema.parse(decode(data, sc_shown), sc_shown)
 
 
-def apply_corrections(text: str, corrections: list, path: Path, meta_path: Path) -> str:
+def apply_corrections(text: str, meta: MetaSource, path: Path) -> str:
     """Apply the editor's recorded find/replace fixes; each must still match the source."""
-    for i, fix in enumerate(corrections, 1):
-        if not isinstance(fix, dict) or "find" not in fix or "replace" not in fix:
+    for i, fix in enumerate(meta.meta.corrections):
+        if fix.find not in text:
             raise InputError(
-                f"correction #{i} needs `find:` and `replace:`", location=Location(meta_path),
-            )
-        find, repl = str(fix["find"]), str(fix["replace"])
-        if find not in text:
-            raise InputError(
-                f"correction #{i} ({find!r} → {repl!r}) no longer matches {path}",
-                location=Location(meta_path),
+                f"correction #{i + 1} ({fix.find!r} → {fix.replace!r}) no longer matches {path}",
+                location=Location(meta.path or path, meta.line_of("corrections", i)),
                 hint="the source was fixed or changed: remove or update this correction",
             )
-        text = text.replace(find, repl)
+        text = text.replace(fix.find, fix.replace)
     return text
+
+
+def to_meta(
+    ms: MetaSource, src: SourceText, *, title: str, subtitle: str = "", date: str = "",
+    title_line: int = 0, subtitle_line: int = 0,
+) -> Meta:
+    """The document's :class:`Meta`: the editor's validated metadata over what the reader found.
+
+    The slug always comes from here (``slug:``, else a file name that is a valid slug), so every
+    module that names a file for an article uses the same, validated value.
+    """
+    m = ms.meta
+    return Meta(
+        title=" ".join((m.title or title).split()),
+        subtitle="" if m.no_subtitle else " ".join((m.subtitle or subtitle).split()),
+        slug=meta_schema.slug_for(m, Path(src.path), Path(src.path)),
+        lang=m.lang or "en",
+        authors=m.author_list,
+        date=m.date or date,
+        source=m.source or "",
+        source_file=str(src.path),
+        title_line=ms.line_of("title") if m.title else title_line,
+        subtitle_line=ms.line_of("subtitle") if m.subtitle else subtitle_line,
+    )
 
 
 _MONTHS = (
