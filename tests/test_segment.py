@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pubkit.model import (
-    BlockQuote, Code, CodeBlock, Dateline, Document, Emph, Heading, Image, LineBreak, Link, ListBlock, ListItem,
-    Meta, Note, NoteRef, Paragraph, Signature, Span, Strong, Table, Text, tidy_inlines,
+    BlockQuote, Code, CodeBlock, Dateline, Document, Emph, Heading, Image, LineBreak, Link, ListBlock,
+    ListItem, Meta, Note, NoteRef, Paragraph, Signature, Span, Strong, Table, Text, tidy_inlines,
 )
 from pubkit.readers import read_article
 from pubkit.segment import PlaceholderError, decode, encode, reassemble, segment
@@ -60,13 +60,14 @@ def _nested(children):
         st.builds(ListBlock, st.lists(item, min_size=1, max_size=3).map(tuple), st.booleans(),
                   st.integers(0, 12), style=st.sampled_from(["1", "a", "i", "A", "I"]),
                   delim=st.sampled_from([".", ")"])),
-        st.builds(BlockQuote, st.lists(children, min_size=1, max_size=2).map(tuple), attribution=maybe_inlines),
+        st.builds(BlockQuote, st.lists(children, min_size=1, max_size=2).map(tuple),
+                  attribution=maybe_inlines),
     )
 
 
 blocks = st.recursive(leaf_blocks, _nested, max_leaves=8)
-notes = st.lists(st.builds(Note, st.sampled_from(["1", "2", "x"]), st.lists(blocks, min_size=1, max_size=2).map(tuple)),
-                 max_size=2).map(tuple)
+note = st.builds(Note, st.sampled_from(["1", "2", "x"]), st.lists(blocks, min_size=1, max_size=2).map(tuple))
+notes = st.lists(note, max_size=2).map(tuple)
 documents = st.builds(
     Document,
     st.builds(Meta, title=st.sampled_from(["T", "Title <1> \\ x"]), slug=st.just("s"), subtitle=st.sampled_from(["", "Sub"])),
@@ -135,7 +136,8 @@ def test_code_blocks_are_never_units_and_new_passages_are():
         BlockQuote((Paragraph((Text("Words."),)),), attribution=(Text("Someone"),)),
         Table(((Text("Year"),), (Text("Strikes"),)), (((Text("2022"),), (Text("many"),)),)),
         Image("https://x.org/a.png", (Text("A crowd in the square"),)),
-        ListBlock((ListItem((Text("one"),), (ListBlock((ListItem((Text("inner"),)),), ordered=True, style="a"),)),)),
+        ListBlock((ListItem((Text("one"),), (ListBlock((ListItem((Text("inner"),)),), ordered=True,
+                                                        style="a"),)),)),
         Paragraph((Text("Line"), LineBreak(), Text("next"), NoteRef("1"), Span((Text("Шал"),), "kk"))),
     ), notes=(Note("1", (Paragraph((Text("The note."),)),)),))
     units = segment(doc)

@@ -64,7 +64,8 @@ def test_every_guess_is_recorded_with_the_key_that_settles_it(tmp_path):
 def test_subtitle_none_keeps_the_block_as_what_it_is(tmp_path):
     doc = read_article(_write(tmp_path, sidecar="subtitle: none\n"), tmp_path)
     assert doc.meta.subtitle == ""
-    assert isinstance(doc.blocks[0], Heading) and doc.blocks[0].content == (Text("What happened in Zhanaozen"),)
+    assert isinstance(doc.blocks[0], Heading)
+    assert doc.blocks[0].content == (Text("What happened in Zhanaozen"),)
     assert not any(g.chosen == "subtitle" for g in doc.guesses)
 
 
@@ -85,8 +86,10 @@ def test_structure_hints_override_guesses(tmp_path):
 
 
 def test_structure_list_and_drop(tmp_path):
-    text = "Title\n\nBody text here.\n\nAgenda\n\nOne thing\nAnother thing\n\nAdvertisement: buy now\n\nEnd.\n"
-    doc = read_article(_write(tmp_path, text, "subtitle: none\nstructure:\n  7-8: list\n  10: drop\n"), tmp_path)
+    text = ("Title\n\nBody text here.\n\nAgenda\n\nOne thing\nAnother thing\n\n"
+            "Advertisement: buy now\n\nEnd.\n")
+    sidecar = "subtitle: none\nstructure:\n  7-8: list\n  10: drop\n"
+    doc = read_article(_write(tmp_path, text, sidecar), tmp_path)
     lst = next(b for b in doc.blocks if isinstance(b, ListBlock))
     assert [i.content for i in lst.items] == [(Text("One thing"),), (Text("Another thing"),)]
     assert "Advertisement" not in " ".join(u.text for u in segment(doc))
@@ -136,7 +139,8 @@ def test_check_warns_about_unsettled_guesses(guess_project, capsys):
     found = [d for d in check.collect(load_config(guess_project)) if d.code == "structure-guess"]
     assert len(found) == 1 and str(found[0].location) == "seeds/interview-qa.txt:13"
     assert "seeds/interview-qa.yaml" in found[0].hint and "structure: {13: paragraph}" in found[0].hint
-    (guess_project / "seeds" / "interview-qa.yaml").write_text("structure:\n  13: heading\n", encoding="utf-8")
+    settled = "structure:\n  13: heading\n"
+    (guess_project / "seeds" / "interview-qa.yaml").write_text(settled, encoding="utf-8")
     assert not [d for d in check.collect(load_config(guess_project)) if d.code == "structure-guess"]
 
 

@@ -17,6 +17,7 @@ from .model import (
 from .segment import encode
 
 WORDS = 72  # characters of a passage shown
+_UNDER = ("GUESS:", "settled:", "attribution:")  # lines printed under a block's row
 
 
 def _first_words(inlines: tuple[Inline, ...]) -> str:
@@ -102,7 +103,7 @@ def outline(doc: Document) -> str:
     inserts: list[tuple[int, str]] = []
     for ln in sorted(set(guesses) - shown):
         at = max((idx for row_line, idx in starts if row_line <= ln), default=2)
-        while at + 1 < len(lines) and lines[at + 1].lstrip().startswith(("GUESS:", "settled:", "attribution:")):
+        while at + 1 < len(lines) and lines[at + 1].lstrip().startswith(_UNDER):
             at += 1
         inserts.extend((at + 1, _guess_line(g, "") + f" [line {ln}]") for g in guesses[ln])
     for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):

@@ -244,7 +244,8 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
             return replace(b, content=fn("signature", b.content, b.line))
         if isinstance(b, ListBlock):
             items = tuple(
-                replace(i, content=fn("list-item", i.content, i.line), blocks=tuple(block(x, para) for x in i.blocks))
+                replace(i, content=fn("list-item", i.content, i.line),
+                        blocks=tuple(block(x, para) for x in i.blocks))
                 for i in b.items
             )
             return replace(b, items=items)
@@ -263,7 +264,8 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
 
     blocks = tuple(block(b) for b in doc.blocks)
     notes = tuple(replace(n, blocks=tuple(block(x, "note") for x in n.blocks)) for n in doc.notes)
-    return replace(doc, meta=replace(meta, title=plain_text(title), subtitle=subtitle), blocks=blocks, notes=notes)
+    meta = replace(meta, title=plain_text(title), subtitle=subtitle)
+    return replace(doc, meta=meta, blocks=blocks, notes=notes)
 
 
 def map_passages(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple[Inline, ...]]) -> Document:

@@ -31,6 +31,7 @@ from ..model import (
     Guess,
     Heading,
     Image,
+    Inline,
     LineBreak,
     Link,
     ListBlock,
@@ -105,12 +106,14 @@ def _inlines(children) -> tuple:
         elif t.endswith("_close"):
             tok_open = opened.pop()
             kids = tuple(stack.pop())
+            span: Inline
             if tok_open.type == "em_open":
                 span = Emph(kids)
             elif tok_open.type == "strong_open":
                 span = Strong(kids)
             elif tok_open.type == "link_open":
-                span = Link(kids, str(tok_open.attrs.get("href", "")), str(tok_open.attrs.get("title", "") or ""))
+                href, title = tok_open.attrs.get("href", ""), tok_open.attrs.get("title", "")
+                span = Link(kids, str(href), str(title or ""))
             elif tok_open.type == "span_open" and tok_open.attrs.get("lang"):
                 span = Span(kids, str(tok_open.attrs["lang"]))
             else:  # a span without a language, other attribute spans: their text
@@ -186,12 +189,13 @@ def read_markdown(src: SourceText) -> Document:
                 blocks.append(Heading(int(tok.tag[1]), _inlines(tokens[i + 1].children), line=line_of(tok)))
                 i += 3
             elif tok.type == "paragraph_open":
-                children = [c for c in tokens[i + 1].children or () if not (c.type == "text" and not c.content.strip())]
+                children = [c for c in tokens[i + 1].children or ()
+                            if not (c.type == "text" and not c.content.strip())]
                 if len(children) == 1 and children[0].type == "image":
                     img = children[0]
                     alt = _inlines(img.children) or tidy_inlines((Text(img.content),))
-                    blocks.append(Image(str(img.attrs.get("src", "")), alt, str(img.attrs.get("title", "") or ""),
-                                        line=line_of(tok)))
+                    src_url, img_title = img.attrs.get("src", ""), img.attrs.get("title", "")
+                    blocks.append(Image(str(src_url), alt, str(img_title or ""), line=line_of(tok)))
                 else:
                     content = _inlines(tokens[i + 1].children)
                     if content:
@@ -207,7 +211,8 @@ def read_markdown(src: SourceText) -> Document:
                 ordered = tok.type == "ordered_list_open"
                 start = int(tok.attrs.get("start", 1) or 1) if ordered else 1
                 delim = ")" if ordered and tok.markup == ")" else "."
-                blocks.append(ListBlock(tuple(items), ordered=ordered, start=start, line=line_of(tok), delim=delim))
+                blocks.append(ListBlock(tuple(items), ordered=ordered, start=start, line=line_of(tok),
+                                        delim=delim))
                 i = i2 + 1
             elif tok.type == "blockquote_open":
                 inner, i = parse(i + 1, "blockquote_close")
@@ -250,12 +255,16 @@ def read_markdown(src: SourceText) -> Document:
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels:
         shift = min(levels) - 1
-        blocks = [Heading(b.level - shift, b.content, line=b.line) if isinstance(b, Heading) else b for b in blocks]
+        blocks = [Heading(b.level - shift, b.content, line=b.line) if isinstance(b, Heading) else b
+                  for b in blocks]
     passages = language_passages(meta_src)
     doc = Document(to_meta(meta_src, src, title=title, title_line=title_line), tuple(blocks), tuple(notes),
                    tuple(guesses))
     if passages:
-        doc = map_passages(doc, lambda kind, spans, line: mark_passages(spans, passages) if kind != "title" else spans)
+        def mark(kind: str, spans: tuple[Inline, ...], _line: int) -> tuple[Inline, ...]:
+            return spans if kind == "title" else mark_passages(spans, passages)
+
+        doc = map_passages(doc, mark)
     return doc
 
 

@@ -9,8 +9,9 @@ turned into a title, a string never into eight one-letter authors). Every error 
 
 Keys (the same in a sidecar and in front matter): ``title``, ``subtitle`` (text, or the word
 ``none``), ``slug``, ``lang``, ``date``, ``author``/``authors``, ``source``, ``corrections``,
-``structure`` and ``languages`` (passages in another language: ``{kk: ["Шал, кет!"]}``). Invariant (tested as a property): a slug that passes :data:`SLUG_RE` is
-one path component that cannot leave its folder.
+``structure`` and ``languages`` (passages in another language: ``{kk: ["Шал, кет!"]}``).
+Invariant (tested as a property): a slug that passes :data:`SLUG_RE` is one path component
+that cannot leave its folder.
 """
 
 from __future__ import annotations

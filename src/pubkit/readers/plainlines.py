@@ -13,7 +13,8 @@ from .source import parse_dateline
 
 # Lines a CMS adds around an article (WordPress, Blogger, Medium, newsletters). Dropped.
 LEFTOVER = re.compile(
-    r"^\s*(?:Comments? (?:Off|Closed)(?: on\b.*)?|Leave a (?:comment|reply)\b.*|Share this(?: article| post)?:?"
+    r"^\s*(?:Comments? (?:Off|Closed)(?: on\b.*)?|Leave a (?:comment|reply)\b.*"
+    r"|Share this(?: article| post)?:?"
     r"|Share on \w+.*|Click to (?:share|print|email)\b.*|Like this:?|Like Loading\W*|Loading\W*"
     r"|(?:Tags?|Categories|Category|Filed under|Tagged(?: with)?):.*|(?:Twitter|Facebook|Email|Print|LinkedIn"
     r"|WhatsApp|Telegram|Reddit|Tumblr|Pinterest|Pocket|More)(?: \(Opens in new window\))?"
@@ -41,7 +42,9 @@ ENUM = re.compile(
 )
 SECTION = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2})+)\.?\s+(?=\S)")  # 2.1 Wages
 ATTRIBUTION = re.compile(r"^\s*(?:—|―|–|--)\s*(?P<who>\S.{0,100})$")
-SPEAKER = re.compile(r"^\s*(?:Q|A|Question|Answer|Interviewer|[A-Z][\w.\-]{0,20}(?: [A-Z][\w.\-]{0,20})?)\s*:\s+\S")
+SPEAKER = re.compile(  # "Q: …", "Dana Nurlanova: …"
+    r"^\s*(?:Q|A|Question|Answer|Interviewer|[A-Z][\w.\-]{0,20}(?: [A-Z][\w.\-]{0,20})?)\s*:\s+\S"
+)
 FINAL_PUNCT = ".,;:…"
 HEADING_MAX = 100
 ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}

@@ -79,7 +79,10 @@ class _Reading:
                 return self.hints[no]
         return None
 
-    def guess(self, line: int, chosen: str, alternatives: tuple[str, ...], reason: str, settle: str) -> None:
+    def guess(self, line: int, chosen: str, alternatives: tuple[str, ...], reason: str,
+              settle: str = "") -> None:
+        """Record a guess; by default the ``structure:`` line for its first alternative settles it."""
+        settle = settle or f"structure: {{{line}: {alternatives[0]}}}"
         self.guesses.append(Guess(line, chosen, alternatives, reason, settle, settled=line in self.hints))
 
     def inl(self, text: str):
@@ -124,7 +127,8 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
         current.lines.append((no, line))
     out: list[_Block] = []
     for b in blocks:  # one line per paragraph (Word, Google Docs): each line is a block
-        if len(b.lines) > 1 and any(len(t) > LONG_LINE for t in b.texts[:-1]) and not b.texts[0].startswith(">"):
+        one_per_line = any(len(t) > LONG_LINE for t in b.texts[:-1])
+        if len(b.lines) > 1 and one_per_line and not b.texts[0].startswith(">"):
             out.extend(_Block([ln]) for ln in b.lines)
         else:
             out.append(b)
@@ -256,7 +260,8 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
             r[0] += "'"
         seen.add(r[0])
     reading.note_ids = frozenset(r[0] for r in raw)
-    return [Note(ident, (Paragraph(reading.inl(" ".join(texts)), line=no),), line=no) for ident, no, texts in raw]
+    return [Note(ident, (Paragraph(reading.inl(" ".join(texts)), line=no),), line=no)
+            for ident, no, texts in raw]
 
 
 # --------------------------------------------------------------------- blocks
@@ -271,7 +276,8 @@ def _quote(b: _Block, reading: _Reading) -> BlockQuote:
             paras.append([])
         else:
             paras[-1].append((no, inner))
-    blocks = tuple(Paragraph(reading.inl(" ".join(t.strip() for _, t in p)), line=p[0][0]) for p in paras if p)
+    blocks = tuple(Paragraph(reading.inl(" ".join(t.strip() for _, t in p)), line=p[0][0])
+                   for p in paras if p)
     return BlockQuote(blocks, line=b.line)
 
 
@@ -317,13 +323,14 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
             hint == "attribution" or _attributed(out[-1])
         ):
             prev = out.pop()
-            quote = prev if isinstance(prev, BlockQuote) and not prev.attribution else BlockQuote((prev,), line=prev.line)
-            reading.guess(b.line, "attribution", ("paragraph",), "a line starting with a dash follows a passage",
-                          f"structure: {{{b.line}: paragraph}}")
+            quote = (prev if isinstance(prev, BlockQuote) and not prev.attribution
+                     else BlockQuote((prev,), line=prev.line))
+            reading.guess(b.line, "attribution", ("paragraph",),
+                          "a line starting with a dash follows a passage")
             out.append(BlockQuote(quote.blocks, line=quote.line, attribution=reading.inl(m.group("who"))))
-        elif len(b.lines) > 1 and (m := ATTRIBUTION.match(b.texts[-1])) and not _is_list_start(b):
-            reading.guess(b.line, "attribution", ("paragraph",), "a passage ends with a line starting with a dash",
-                          f"structure: {{{b.line}: paragraph}}")
+        elif len(b.lines) > 1 and not _is_list_start(b) and (m := ATTRIBUTION.match(b.texts[-1])):
+            reading.guess(b.line, "attribution", ("paragraph",),
+                          "a passage ends with a line starting with a dash")
             body = " ".join(b.texts[:-1])
             out.append(BlockQuote((Paragraph(reading.inl(body), line=b.line),), line=b.line,
                                   attribution=reading.inl(m.group("who"))))
@@ -332,14 +339,14 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
             followed_by_text = nxt is not None and _is_list_start(nxt) is None
             if shape == "numbered" and followed_by_text and lm.kind != "bullet":
                 if b.line not in sections:
-                    reading.guess(b.line, "heading", ("list",), "a numbered line on its own, followed by text",
-                                  f"structure: {{{b.line}: list}}")
+                    reading.guess(b.line, "heading", ("list",),
+                                  "a numbered line on its own, followed by text")
                 out.append(Heading(section_level(text), reading.inl(text), line=b.line))
                 continue
             lst = _list(b, reading)
             if len(lst.items) == 1 and not lst.items[0].blocks and lm.kind != "bullet" and lm.value != 1:
-                reading.guess(b.line, "paragraph", ("list",), "a lone numbered line that does not start a list",
-                              f"structure: {{{b.line}: list}}")
+                reading.guess(b.line, "paragraph", ("list",),
+                              "a lone numbered line that does not start a list")
                 out.append(Paragraph(reading.inl(text), line=b.line))
                 continue
             out.append(lst)
@@ -355,11 +362,11 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
                 why = {"question": "a short line ending in ? or ! followed by text",
                        "numbered": "a numbered line on its own, followed by text",
                        "unpunctuated": "a long line without final punctuation"}[shape]
-                reading.guess(b.line, "heading", ("paragraph",), why, f"structure: {{{b.line}: paragraph}}")
-            out.append(Heading(section_level(text) if shape == "numbered" else 1, reading.inl(text), line=b.line))
+                reading.guess(b.line, "heading", ("paragraph",), why)
+            level = section_level(text) if shape == "numbered" else 1
+            out.append(Heading(level, reading.inl(text), line=b.line))
         elif quotes_by_indent and b in indented:
-            reading.guess(b.line, "quote", ("paragraph",), "an indented passage",
-                          f"structure: {{{b.line}: paragraph}}")
+            reading.guess(b.line, "quote", ("paragraph",), "an indented passage")
             out.append(BlockQuote((Paragraph(reading.inl(text), line=b.line),), line=b.line))
         else:
             out.append(Paragraph(reading.inl(text), line=b.line))

@@ -99,8 +99,8 @@ class NoteNumbers:
             return Markup('<sup class="noteref">[%s]</sup>') % clean(note_id)
         k = self.refs[note_id] = self.refs.get(note_id, 0) + 1
         rid = f"fnref-{n}" if k == 1 else f"fnref-{n}-{k}"
-        return Markup('<sup class="noteref"><a id="%s" href="#fn-%d" epub:type="noteref" role="doc-noteref">%d</a></sup>'
-                      ) % (rid, n, n)
+        return Markup('<sup class="noteref"><a id="%s" href="#fn-%d" epub:type="noteref" '
+                      'role="doc-noteref">%d</a></sup>') % (rid, n, n)
 
 
 def inline_html(spans: tuple[Inline, ...], notes: NoteNumbers | None = None) -> Markup:
@@ -122,12 +122,14 @@ def inline_html(spans: tuple[Inline, ...], notes: NoteNumbers | None = None) -> 
         elif isinstance(span, Span):
             inner = inline_html(span.children, notes)
             lang = re.sub(r"[^A-Za-z0-9-]", "", span.lang)
-            out.append(Markup('<span lang="%s" xml:lang="%s">%s</span>') % (lang, lang, inner) if lang else inner)
+            out.append(Markup('<span lang="%s" xml:lang="%s">%s</span>') % (lang, lang, inner)
+                       if lang else inner)
         elif isinstance(span, Link):
             inner = inline_html(span.children, notes)
             url = safe_url(span.url)
             # a link whose text is not its address gets the address printed after it in the PDF
-            bare = Markup(' class="bare"') if plain_text(span.children).strip() in (url, span.url) else Markup("")
+            shown = plain_text(span.children).strip()
+            bare = Markup(' class="bare"') if shown in (url, span.url) else Markup("")
             if url is None:
                 out.append(Markup('<span class="link-removed">%s</span>') % inner)
             elif span.title:
@@ -261,8 +263,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
 
     src_code = edition.source_language.code
     title = typeset_text(clean(meta.title), text_lang(title_key), text_lang(title_key) == src_code)
-    subtitle = (typeset_text(clean(meta.subtitle), text_lang(subtitle_key), text_lang(subtitle_key) == src_code)
-                if meta.subtitle else "")
+    sub_lang = text_lang(subtitle_key)
+    subtitle = typeset_text(clean(meta.subtitle), sub_lang, sub_lang == src_code) if meta.subtitle else ""
     toc: list[TocEntry] = []
     counter = {"n": 0}
 
@@ -288,7 +290,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
                 view.blocks = [block(x) for x in item.blocks]
                 items.append(view)
             style = b.style if b.style in ("1", "a", "A", "i", "I") else "1"
-            return BlockView("list", ordered=b.ordered, start=b.start, items=items, style=style, delim=b.delim)
+            return BlockView("list", ordered=b.ordered, start=b.start, items=items, style=style,
+                             delim=b.delim)
         if isinstance(b, BlockQuote):
             inner = [block(x) for x in b.blocks]
             attribution = w.view("attribution", b.attribution) if b.attribution else None
@@ -336,7 +339,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
         "machine_credits": [clean(c) for c in edition.machine_credits],
         "translators": [clean(t) for t in edition.translators],
-        "has_untranslated": any(_untranslated(b) for b in blocks + [x for n in note_views for x in n.blocks]) or bool(title_key in edition.untranslated_keys and not edition.is_source),
+        "has_untranslated": any(_untranslated(b) for b in blocks + [x for n in note_views for x in n.blocks])
+        or bool(title_key in edition.untranslated_keys and not edition.is_source),
         "build_date": edition.build_date or meta.date,
         "identifier": edition.identifier,
         "slug": meta.slug,
