@@ -186,3 +186,24 @@ def test_plain_text_reader_never_fails_but_with_input_error(tmp_path, lines):
     assert reassemble(doc, {u.key: u.text for u in units}) == doc
     for b in doc.blocks:
         assert not isinstance(b, Paragraph) or b.content
+
+
+MD_LINES = st.sampled_from([
+    "", "# Title", "## Part", "Text with *emph* and `code`.", "1. one", "   - nested", "3) three", "- a",
+    "> quoted", "> — Someone", "```", "code line", "| a | b |", "|---|---|", "| 1 | 2 |", "[^1]: note",
+    "See[^1] and [^2].", "![alt](https://x.org/i.png)", "[Шал]{lang=kk}", "[x]{lang=}", "line  ", "\\",
+    "    indented code", "***", "<b>raw</b>", "---",
+])
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MD_LINES, min_size=1, max_size=30))
+def test_markdown_reader_never_fails_but_with_input_error(tmp_path, lines):
+    p = tmp_path / "fuzz.md"
+    p.write_text("# T\n\n" + "\n".join(lines), encoding="utf-8")
+    try:
+        doc = read_article(p, tmp_path)
+    except InputError:
+        return
+    units = segment(doc)
+    assert reassemble(doc, {u.key: u.text for u in units}) == doc
