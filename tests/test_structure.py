@@ -207,3 +207,10 @@ def test_markdown_reader_never_fails_but_with_input_error(tmp_path, lines):
         return
     units = segment(doc)
     assert reassemble(doc, {u.key: u.text for u in units}) == doc
+
+
+def test_publish_says_how_many_guesses_are_unsettled(guess_project, capsys):
+    from pubkit.commands import publish
+
+    publish._guesses(load_config(guess_project), None)
+    assert "1 structure guess(es) not settled" in capsys.readouterr().err
