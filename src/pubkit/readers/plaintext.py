@@ -44,6 +44,8 @@ from .plainlines import (
 from .source import SourceText, parse_dateline, to_meta
 
 LONG_LINE = 120  # a line this long inside a block means one line per paragraph
+LABELLED = re.compile(r"^[A-Z][\w.\- ]{0,30}:\s+\S")  # "Press contact: …", "Q: …"
+SIG_DASHES = re.compile(r"^\s*--\s*$")
 NOTES_HEADING = re.compile(r"^\s*(?:Notes|Footnotes|Endnotes|References|Sources)\s*:?\s*$", re.I)
 
 
@@ -106,6 +108,9 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
             current, skipping = None, False
             continue
         if skipping:
+            continue
+        if SIG_DASHES.match(line):  # an e-mail's signature separator: what follows is its own block
+            current = None
             continue
         if LEFTOVER_BLOCK.match(line):
             skipping = True
@@ -381,7 +386,9 @@ def _tail(blocks: list[_Block]) -> list[Block]:
             after = blocks[i + 1:]
             if len(after) <= 1 and all(len(x.lines) == 1 and len(x.texts[0]) <= 300 for x in after):
                 tail: list[Block] = [Dateline(tidy_inlines((Text(b.texts[0]),)), line=b.line)]
-                tail.extend(Signature(tidy_inlines((Text(x.texts[0]),)), line=x.line) for x in after)
+                for x in after:  # a signature; a labelled line ("Press contact: …") is not one
+                    kind = Paragraph if LABELLED.match(x.texts[0]) else Signature
+                    tail.append(kind(inlines(x.texts[0]), line=x.line))
                 del blocks[i:]
                 return tail
             break
