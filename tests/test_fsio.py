@@ -283,3 +283,23 @@ def test_renameat2_exchange_is_used_on_linux(tmp_path, monkeypatch):
     monkeypatch.setattr(fsio.os, "replace", lambda *a: pytest.fail("fell back to check-then-replace"))
     fsio.atomic_write(p, "new", expect_mtime_ns=seen)
     assert p.read_text() == "new" and sorted(q.name for q in tmp_path.iterdir()) == ["a.po"]
+
+
+def test_checksums_list_only_regular_editions(project):
+    """SHA256SUMS stays well-formed whatever else lies in dist/ (a link, a FIFO, an odd name)."""
+    import hashlib
+    import re
+
+    from pubkit.config import load_config
+    from pubkit.pipeline import write_checksums
+
+    cfg = load_config(project)
+    cfg.dist.mkdir()
+    (cfg.dist / "a.en.epub").write_bytes(b"epub")
+    (cfg.dist / "b.en.pdf").symlink_to(project / "pubkit.toml")
+    os.mkfifo(cfg.dist / "c.en.pdf")
+    (cfg.dist / "d\n.en.pdf").write_bytes(b"x")
+    _in_thread(lambda: write_checksums(cfg))
+    sums = (cfg.dist / "SHA256SUMS").read_text()
+    assert sums == f"{hashlib.sha256(b'epub').hexdigest()}  a.en.epub\n"
+    assert all(re.fullmatch(r"[0-9a-f]{64}  \S+", line) for line in sums.splitlines())

@@ -73,6 +73,8 @@ def test_the_seed_sidecar_is_valid():
     ("title: a\n  b: c\n", 2, "not valid YAML"),
     ("a: &x [1]\nb: *x\n", 2, "aliases"),
     ("<<: {title: a}\n", 1, "plain word"),
+    ("title: a\n~: x\n", 2, "None is not a key name"),
+    ("yes: x\n", 1, "True is not a key name"),
 ])
 def test_bad_values_are_errors_with_their_line(text, line, words):
     e = bad(text)
@@ -134,7 +136,11 @@ def test_deep_nesting_and_many_values_fail_fast():
     assert "nested" in e.message
     e = bad("title: [" + ",".join(["a"] * (M.MAX_NODES + 10)) + "]\n")
     assert "more than" in e.message
-    assert time.perf_counter() - start < 10
+    e = bad("".join(f"k{i}: v\n" for i in range(100_000)))
+    assert "more than" in e.message
+    e = bad("# a comment\n" * (M.MAX_TEXT // 10))
+    assert "longer than" in e.message
+    assert time.perf_counter() - start < 5
 
 
 @settings(max_examples=300, deadline=None)
@@ -244,3 +250,26 @@ def test_the_readme_example_is_valid_and_means_what_it_says():
     from pubkit.fsio import MB, READ_LIMITS
 
     assert (READ_LIMITS["seed"], READ_LIMITS["sidecar"], READ_LIMITS["po"]) == (20 * MB, 1 * MB, 50 * MB)
+
+
+def test_errors_quoting_user_text_print_as_text(capsys):
+    """A value such as `[/note]` or `[bold]` in a message is printed as written, never as markup."""
+    from pubkit.ui import print_error
+
+    e = bad('slug: "[/note] [bold]x"\n')
+    print_error(e)
+    err = capsys.readouterr().err
+    assert "slug '[/note] [bold]x'" in err and "hint:" in err
+
+
+def test_title_lines_point_into_the_source_file(tmp_path):
+    """A PO reference (`#: seeds/x.md:N`) names a line of the source, never one of the sidecar."""
+    from pubkit.readers import read_article
+
+    md = tmp_path / "note.md"
+    md.write_text("---\nlang: en\ntitle: From front matter\n---\nText.\n", encoding="utf-8")
+    assert read_article(md, tmp_path).meta.title_line == 3
+    md.write_text("---\nlang: en\n---\n# Heading title\n\nText.\n", encoding="utf-8")
+    md.with_suffix(".yaml").write_text("slug: a\n\n\n\n\ntitle: From sidecar\n", encoding="utf-8")
+    doc = read_article(md, tmp_path)
+    assert doc.meta.title == "From sidecar" and doc.meta.title_line == 0

@@ -21,6 +21,7 @@ import re
 import stat
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BusyError, EnvironmentProblem, InputError, Location
@@ -250,6 +251,7 @@ def _commit(tmp: Path, path: Path, expect_mtime_ns: int | None, expect_absent: b
 
 
 _RENAME_NOREPLACE, _RENAME_EXCHANGE = 1, 2
+_renameat2: Callable[..., int] | None
 try:
     _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
 except (AttributeError, OSError):  # not Linux, or an old C library

@@ -237,7 +237,9 @@ def write_checksums(cfg: Config) -> None:
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        name = p.name
-        if p.is_file() and p.suffix in (".epub", ".pdf") and not name.startswith(".") and name.isprintable():
-            lines.append(f"{_sha256(p)}  {p.name}\n")
+        name = p.name  # only pubkit's own editions: regular files with printable names
+        if p.suffix in (".epub", ".pdf") and not name.startswith(".") and name.isprintable():
+            digest = _sha256(p)  # None for a link, FIFO or unreadable file: never a malformed line
+            if digest:
+                lines.append(f"{digest}  {name}\n")
     atomic_write(cfg.dist / "SHA256SUMS", "".join(lines), root=cfg.root)

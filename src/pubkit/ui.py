@@ -6,6 +6,7 @@ import os
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 # Off a terminal (pipes, CI logs) rich would assume 80 columns and cut table cells.
@@ -15,13 +16,16 @@ out_console = Console(highlight=False, soft_wrap=True, width=None if sys.stdout.
 def print_error(err) -> None:
     from .errors import PubkitError
 
+    # Messages quote what users wrote (a slug, a correction, a file name): printed as text, never
+    # as Rich markup, so "[/note]" in a value can neither restyle the message nor crash it.
     if isinstance(err, PubkitError):
         where = f"{err.location}: " if err.location else ""
-        err_console.print(f"[bold red]error[/] [dim]({err.category})[/]: {where}{err.message}", markup=True, highlight=False)
+        err_console.print(f"[bold red]error[/] [dim]({err.category})[/]: {escape(where + err.message)}",
+                          markup=True, highlight=False)
         if err.hint:
-            err_console.print(f"  [cyan]hint[/]: {err.hint}")
+            err_console.print(f"  [cyan]hint[/]: {escape(err.hint)}")
     else:
-        err_console.print(f"[bold red]error[/]: {err}")
+        err_console.print(f"[bold red]error[/]: {escape(str(err))}")
 
 
 def info(message: str) -> None:

@@ -37,7 +37,8 @@ LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
 STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop")
 NO_SUBTITLE = "none"
 MAX_DEPTH = 8  # metadata is at most a list of mappings of lists
-MAX_NODES = 20_000
+MAX_NODES = 2_000  # values; the seed article's sidecar has 25
+MAX_TEXT = 1024 * 1024  # characters of YAML, as for a sidecar file (fsio.READ_LIMITS)
 MAX_SCALAR = 100_000  # characters in one value
 
 StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop"]
@@ -362,7 +363,7 @@ def _to_python(
             raise _yaml_error(path, k_line, f"the key {key!r} is given twice (first at line {first})",
                               "keep one of the two")
         where.lines[(*loc, key)] = k_line
-        if isinstance(key, int) and not isinstance(key, bool):  # `12: heading` (structure)
+        if not isinstance(key, str):  # `12: heading` (structure); pydantic names other keys as text too
             where.lines[(*loc, str(key))] = k_line
         out[key] = _to_python(v_node, loader, where, (*loc, key), path, count)
     return out
@@ -404,7 +405,7 @@ def load_yaml(
             elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
             events.append(ev)
-            if len(events) > 4 * MAX_NODES:
+            if len(events) > 3 * MAX_NODES:
                 raise _yaml_error(path, line, f"metadata has more than {MAX_NODES} values",
                                   "metadata is a few keys; keep long text in the article")
         loader.get_event()  # DocumentEnd
@@ -506,6 +507,10 @@ def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
             raise InputError(f"unknown key `{_describe(loc)}`{more}", location=Location(path, line),
                              hint=hint) from None
         msg = e["msg"]
+        if e["type"] == "invalid_key":
+            raise InputError(f"{e['input']!r} is not a key name{more}", location=Location(path, line),
+                             hint="keys are words such as `title` or `authors`; quote a key that is a "
+                             "number or yes/no") from None
         if e["type"] == "missing":
             msg = "is missing"
         elif e["type"] == "literal_error":
@@ -519,19 +524,24 @@ def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
 
 def parse(text: str, path: Path, *, line_offset: int = 0, what: str = "metadata") -> MetaSource:
     """YAML text (a sidecar, or front matter ``line_offset`` lines into its file) → validated metadata."""
+    if len(text) > MAX_TEXT:
+        raise _yaml_error(path, line_offset + 1, f"{what} is longer than {MAX_TEXT // 1024} KB",
+                          "metadata is a few keys; keep long text in the article")
     raw, lines = load_yaml(text, path, line_offset=line_offset, what=what)
     return validate(raw, path, lines)
 
 
 def merge(base: MetaSource, over: MetaSource) -> MetaSource:
-    """``over``'s keys win (front matter over a sidecar); corrections of both are kept apart by the caller."""
+    """``over``'s keys win (front matter over a sidecar). Each file's corrections are applied by the
+    reader of that file; the result's lines are ``over``'s (its file), 0 for keys from ``base``."""
     if base.path is None:
         return over
     if over.path is None:
         return base
     merged = base.meta.model_copy(update={k: getattr(over.meta, k) for k in over.meta.model_fields_set})
-    lines = MetaLines(0)
-    lines.lines = {**base.lines.lines, **over.lines.lines}
+    lines = MetaLines(over.lines.offset)
+    lines.lines = {loc: line for loc, line in over.lines.lines.items()}
+    lines.lines.update({(key,): 0 for key in base.meta.model_fields_set - over.meta.model_fields_set})
     return MetaSource(merged, over.path, lines)
 
 

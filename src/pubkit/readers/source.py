@@ -142,6 +142,7 @@ def to_meta(
     module that names a file for an article uses the same, validated value.
     """
     m = ms.meta
+    here = ms.path == Path(src.path)  # front matter: its lines are lines of the source file
     return Meta(
         title=" ".join((m.title or title).split()),
         subtitle="" if m.no_subtitle else " ".join((m.subtitle or subtitle).split()),
@@ -151,8 +152,8 @@ def to_meta(
         date=m.date or date,
         source=m.source or "",
         source_file=str(src.path),
-        title_line=ms.line_of("title") if m.title else title_line,
-        subtitle_line=ms.line_of("subtitle") if m.subtitle else subtitle_line,
+        title_line=ms.lines.lines.get(("title",), 0) if m.title and here else title_line,
+        subtitle_line=ms.lines.lines.get(("subtitle",), 0) if m.subtitle and here else subtitle_line,
     )
 
 
