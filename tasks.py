@@ -91,6 +91,12 @@ def check(c, lang=None, article=None, strict=False, json=False):
     _call("check", langs=_langs(lang), article=article, strict=strict, as_json=json)
 
 
+@task(help={"article": "only this article (its slug)"})
+def outline(c, article=None):
+    """The structure of each article as read: block kinds, source lines, and every guess with the key that settles it."""
+    _call("outline", article=article)
+
+
 @task(name="list")
 def models_list(c):
     """Installed translation models per language pair, and what the project's languages still lack."""
@@ -144,4 +150,4 @@ def _quote(s: str) -> str:
 
 
 models = Collection("models", models_list, models_install, models_remove)
-ns = Collection(publish, build, update, translate, status, check, test, bench, models)
+ns = Collection(publish, build, update, translate, status, check, outline, test, bench, models)

@@ -8,7 +8,8 @@ Normal form (readers produce it, tests assume it):
 - inline sequences never hold two adjacent :class:`Text` spans nor an empty one;
 - text holds no line breaks or tabs and no runs of spaces (whitespace is collapsed);
 - a block's inline sequence neither starts nor ends with a space; emphasis, strong and
-  link spans neither start nor end with a space either (readers move it outside).
+  link spans neither start nor end with a space either (readers move it outside);
+- no space next to a :class:`LineBreak` (a hard break is the only line break in text).
 """
 
 from __future__ import annotations
@@ -58,8 +59,21 @@ class Span:
     lang: str = ""
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, Span]
+@dataclass(frozen=True)
+class LineBreak:
+    """A hard line break inside a passage (a poem's lines, an address)."""
+
+
+@dataclass(frozen=True)
+class NoteRef:
+    """A footnote reference; ``id`` names a :class:`Note` of the document's ``notes``."""
+
+    id: str
+
+
+Inline = Union[Text, Emph, Strong, Code, Link, Span, LineBreak, NoteRef]
 CONTAINER_INLINES = (Emph, Strong, Link, Span)
+LEAF_INLINES = (LineBreak, NoteRef)  # no text of their own: tags in units, never translated
 
 # ---------------------------------------------------------------------- blocks
 
@@ -79,23 +93,66 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class ListItem:
-    """One list item: its text (a tight item is one paragraph of inlines)."""
+    """One list item: its first paragraph (``content``) and any further blocks it holds
+    (``blocks``: a nested list, more paragraphs, a quotation)."""
 
     content: tuple[Inline, ...]
+    blocks: tuple["Block", ...] = ()
     line: int = field(default=0, compare=False)
+
+
+LIST_STYLES = ("1", "a", "A", "i", "I")  # as HTML's <ol type>
+LIST_DELIMS = (".", ")")
 
 
 @dataclass(frozen=True)
 class ListBlock:
+    """A bulleted list, or an ordered one counting from ``start`` in ``style``
+    (1, a, A, i, I) with its delimiter (``1.`` or ``1)``) as the source wrote it."""
+
     items: tuple[ListItem, ...]
     ordered: bool = False
     start: int = 1
     line: int = field(default=0, compare=False)
+    style: str = "1"
+    delim: str = "."
 
 
 @dataclass(frozen=True)
 class BlockQuote:
+    """A block quotation, with who said it (``attribution``, "— name") where given."""
+
     blocks: tuple["Block", ...]
+    line: int = field(default=0, compare=False)
+    attribution: tuple[Inline, ...] = ()
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """Verbatim text (a program, a command): never a translatable unit, never sent to a model."""
+
+    text: str
+    info: str = ""  # the fence's info string (e.g. a language name)
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A simple table: header cells and body rows of inline cells (each cell translatable)."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    align: tuple[str, ...] = ()  # per column: "", "left", "center" or "right"
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image on its own line; ``alt`` (its description) is translatable."""
+
+    src: str
+    alt: tuple[Inline, ...]
+    title: str = ""
     line: int = field(default=0, compare=False)
 
 
@@ -115,7 +172,33 @@ class Signature:
     line: int = field(default=0, compare=False)
 
 
-Block = Union[Heading, Paragraph, ListBlock, BlockQuote, Dateline, Signature]
+Block = Union[Heading, Paragraph, ListBlock, BlockQuote, Dateline, Signature, CodeBlock, Table, Image]
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote's text; :class:`NoteRef` inlines point to it by ``id``."""
+
+    id: str
+    blocks: tuple[Block, ...]
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class Guess:
+    """A reader's decision about the source's structure that an editor may overturn.
+
+    ``chosen`` is what the reader made of source line ``line`` (e.g. "subtitle"), ``alternatives``
+    what else it could be, ``settle`` the sidecar/front-matter line that settles it (e.g.
+    ``structure: {12: heading}``), ``settled`` whether an editor's key already decided it.
+    """
+
+    line: int
+    chosen: str
+    alternatives: tuple[str, ...]
+    reason: str
+    settle: str
+    settled: bool = False
 
 # -------------------------------------------------------------------- metadata
 
@@ -155,6 +238,8 @@ class Meta:
 class Document:
     meta: Meta
     blocks: tuple[Block, ...]
+    notes: tuple[Note, ...] = ()
+    guesses: tuple[Guess, ...] = field(default=(), compare=False)
 
     def with_meta(self, **changes) -> "Document":
         return replace(self, meta=replace(self.meta, **changes))
@@ -169,6 +254,10 @@ def plain_text(inlines: tuple[Inline, ...]) -> str:
     for span in inlines:
         if isinstance(span, (Text, Code)):
             out.append(span.text)
+        elif isinstance(span, LineBreak):
+            out.append(" ")
+        elif isinstance(span, NoteRef):
+            continue
         else:
             out.append(plain_text(span.children))
     return "".join(out)
@@ -203,6 +292,8 @@ def tidy_inlines(spans, *, strip: bool = True) -> tuple[Inline, ...]:
             out.append(Text(_WS.sub(" ", span.text)))
         elif isinstance(span, Code):
             out.append(Code(_WS.sub(" ", span.text)))
+        elif isinstance(span, LEAF_INLINES):
+            out.append(span)
         else:
             children = list(tidy_inlines(span.children, strip=False))
             lead = bool(children) and isinstance(children[0], Text) and children[0].text.startswith(" ")
@@ -220,6 +311,12 @@ def tidy_inlines(spans, *, strip: bool = True) -> tuple[Inline, ...]:
                 out.append(Text(" "))
     merged = list(normalize_inlines(out))
     merged = [Text(_WS.sub(" ", s.text)) if isinstance(s, Text) else s for s in merged]
+    for i, s in enumerate(merged):  # no space around a hard line break
+        if isinstance(s, Text):
+            if i + 1 < len(merged) and isinstance(merged[i + 1], LineBreak):
+                s = merged[i] = Text(s.text.rstrip())
+            if i > 0 and isinstance(merged[i - 1], LineBreak):
+                merged[i] = Text(s.text.lstrip())
     if strip and merged:
         if isinstance(merged[0], Text):
             merged[0] = Text(merged[0].text.lstrip())

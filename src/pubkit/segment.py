@@ -1,10 +1,12 @@
 """Document → translatable units with stable keys, and back.
 
 A unit is one block-level passage (title, subtitle, heading, paragraph, list item,
-dateline, signature). Its text is what a reviewer sees in a PO file: plain prose, with
-inline markup written as numbered tags: ``<1>…</1>`` around emphasis, strong text and
-link text, ``<2/>`` for inline code (which is never translated). A literal backslash is
-written ``\\\\`` and a literal ``<`` that would look like a tag is written ``\\<``.
+quotation attribution, table cell, image description, footnote paragraph, dateline,
+signature). Its text is what a reviewer sees in a PO file: plain prose, with inline markup
+written as numbered tags: ``<1>…</1>`` around emphasis, strong text, link text and passages
+in another language, ``<2/>`` for inline code (never translated), a hard line break or a
+footnote reference. A literal backslash is written ``\\\\`` and a literal ``<`` that would
+look like a tag is written ``\\<``. Code blocks are not units: they are never translated.
 
 Keys are ``<kind>-<8 hex digits of the text's hash>`` (plus ``-2``, ``-3`` … for repeated
 texts), so a key does not change when other passages are added, moved or removed.
@@ -23,17 +25,22 @@ from dataclasses import dataclass, replace
 from .model import (
     BlockQuote,
     Code,
+    CodeBlock,
     Dateline,
     Document,
     Emph,
     Heading,
+    Image,
     Inline,
+    LineBreak,
     Link,
     ListBlock,
-    ListItem,
+    NoteRef,
     Paragraph,
     Signature,
+    Span,
     Strong,
+    Table,
     Text,
     normalize_inlines,
     plain_text,
@@ -47,18 +54,27 @@ KIND_PREFIX = {
     "list-item": "li",
     "dateline": "dateline",
     "signature": "signature",
+    "attribution": "attr",
+    "table-cell": "td",
+    "image-alt": "alt",
+    "note": "fn",
 }
+_CONTAINER_KIND = {Emph: "emph", Strong: "strong", Link: "link", Span: "span"}
+SELF_CLOSING = ("code", "br", "noteref")
 
 
 @dataclass(frozen=True)
 class Placeholder:
-    """What tag ``<id>`` stands for: ``kind`` is emph, strong, link or code."""
+    """What tag ``<id>`` stands for: ``kind`` is emph, strong, link, span (another
+    language), code, br (hard line break) or noteref (footnote reference)."""
 
     id: int
     kind: str
     url: str = ""
     title: str = ""
     code: str = ""
+    lang: str = ""
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,13 +112,19 @@ def encode(inlines: tuple[Inline, ...]) -> tuple[str, tuple[Placeholder, ...]]:
             elif isinstance(span, Code):
                 holders.append(Placeholder(len(holders) + 1, "code", code=span.text))
                 parts.append(f"<{len(holders)}/>")
+            elif isinstance(span, LineBreak):
+                holders.append(Placeholder(len(holders) + 1, "br"))
+                parts.append(f"<{len(holders)}/>")
+            elif isinstance(span, NoteRef):
+                holders.append(Placeholder(len(holders) + 1, "noteref", note=span.id))
+                parts.append(f"<{len(holders)}/>")
             else:
-                kind = {Emph: "emph", Strong: "strong", Link: "link"}[type(span)]
                 ph = Placeholder(
                     len(holders) + 1,
-                    kind,
+                    _CONTAINER_KIND[type(span)],
                     url=getattr(span, "url", ""),
                     title=getattr(span, "title", ""),
+                    lang=getattr(span, "lang", ""),
                 )
                 holders.append(ph)
                 parts.append(f"<{ph.id}>")
@@ -168,10 +190,10 @@ def decode(text: str, placeholders: tuple[Placeholder, ...]) -> tuple[Inline, ..
         if num in seen:
             raise PlaceholderError(f"tag <{num}> is used more than once")
         seen.add(num)
-        if selfclosing or ph.kind == "code":
-            if not selfclosing or ph.kind != "code":
+        if selfclosing or ph.kind in SELF_CLOSING:
+            if not selfclosing or ph.kind not in SELF_CLOSING:
                 raise PlaceholderError(f"tag {piece.group(0)} has the wrong form for {ph.kind}")
-            stack[-1][1].append(Code(ph.code))
+            stack[-1][1].append(_leaf(ph))
         else:
             stack.append((ph, []))
     if len(stack) > 1:
@@ -182,11 +204,21 @@ def decode(text: str, placeholders: tuple[Placeholder, ...]) -> tuple[Inline, ..
     return normalize_inlines(stack[0][1])
 
 
+def _leaf(ph: Placeholder) -> Inline:
+    if ph.kind == "br":
+        return LineBreak()
+    if ph.kind == "noteref":
+        return NoteRef(ph.note)
+    return Code(ph.code)
+
+
 def _container(ph: Placeholder, children: tuple[Inline, ...]) -> Inline:
     if ph.kind == "emph":
         return Emph(children)
     if ph.kind == "strong":
         return Strong(children)
+    if ph.kind == "span":
+        return Span(children, ph.lang)
     return Link(children, ph.url, ph.title)
 
 
@@ -201,24 +233,44 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
     if meta.subtitle:
         subtitle = plain_text(fn("subtitle", (Text(meta.subtitle),), meta.subtitle_line))
 
-    def block(b):
+    def block(b, para: str = "paragraph"):
         if isinstance(b, Heading):
             return replace(b, content=fn("heading", b.content, b.line))
         if isinstance(b, Paragraph):
-            return replace(b, content=fn("paragraph", b.content, b.line))
+            return replace(b, content=fn(para, b.content, b.line))
         if isinstance(b, Dateline):
             return replace(b, content=fn("dateline", b.content, b.line))
         if isinstance(b, Signature):
             return replace(b, content=fn("signature", b.content, b.line))
         if isinstance(b, ListBlock):
-            items = tuple(replace(i, content=fn("list-item", i.content, i.line)) for i in b.items)
+            items = tuple(
+                replace(i, content=fn("list-item", i.content, i.line),
+                        blocks=tuple(block(x, para) for x in i.blocks))
+                for i in b.items
+            )
             return replace(b, items=items)
         if isinstance(b, BlockQuote):
-            return replace(b, blocks=tuple(block(x) for x in b.blocks))
+            inner = tuple(block(x, para) for x in b.blocks)
+            return replace(b, blocks=inner, attribution=fn("attribution", b.attribution, b.line))
+        if isinstance(b, Table):
+            header = tuple(fn("table-cell", c, b.line) for c in b.header)
+            rows = tuple(tuple(fn("table-cell", c, b.line) for c in row) for row in b.rows)
+            return replace(b, header=header, rows=rows)
+        if isinstance(b, Image):
+            return replace(b, alt=fn("image-alt", b.alt, b.line))
+        if isinstance(b, CodeBlock):
+            return b  # verbatim: not a unit
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover
 
     blocks = tuple(block(b) for b in doc.blocks)
-    return replace(doc, meta=replace(meta, title=plain_text(title), subtitle=subtitle), blocks=blocks)
+    notes = tuple(replace(n, blocks=tuple(block(x, "note") for x in n.blocks)) for n in doc.notes)
+    meta = replace(meta, title=plain_text(title), subtitle=subtitle)
+    return replace(doc, meta=meta, blocks=blocks, notes=notes)
+
+
+def map_passages(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple[Inline, ...]]) -> Document:
+    """The document with ``fn(kind, inlines, line)`` applied to every passage, in reading order."""
+    return _map_units(doc, fn)
 
 
 class _Keys:

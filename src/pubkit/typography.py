@@ -166,15 +166,18 @@ def _apostrophes(buf: _Buf) -> None:
     buf.sub(re.compile(r"(?<=s)'(?=[\s\u00a0.,;:!?)]|$)"), "’")  # plural possessive: workers'
 
 
-def _quotes(buf: _Buf, st: Style, english_singles: bool) -> None:
+def _quotes(buf: _Buf, st: Style, english_singles: bool, keep_typed: bool = False) -> None:
     """Pair quotation marks by context and nesting, then write the language's marks.
 
     Double marks (straight, curly, guillemets) alternate outer/inner by depth. In English,
     single marks are quotes too (‘ ’); a closing single mark with no open single quote is
-    an apostrophe.
+    an apostrophe. ``keep_typed``: only straight marks change; typographic ones the author
+    typed («», „“, “”) stay as written.
     """
     s = buf.text
     marks = _QUOTES + ("'‘’" if english_singles else "")
+    if keep_typed:
+        marks = "\"'" if english_singles else "\""
     stack: list[tuple[int, bool]] = []  # (depth, single)
     out: dict[int, str] = {}
     opened: set[int] = set()
@@ -274,9 +277,9 @@ def _french_spaces(buf: _Buf, st: Style) -> None:
         buf.sub(re.compile(r"(?<=[^\s;:!?(\[«\u202f\u00a0\u2009])[ \u00a0\u2009]?([;:!?])"), before)
 
 
-def typeset_text(text: str, lang: str) -> str:
+def typeset_text(text: str, lang: str, keep_typed: bool = False) -> str:
     """One string typeset as a passage in ``lang`` (for titles and other plain strings)."""
-    return typeset_inlines((Text(text),), lang)[0].text if text else text
+    return typeset_inlines((Text(text),), lang, keep_typed)[0].text if text else text
 
 
 def _leaves(spans, out: list):
@@ -290,7 +293,9 @@ def _leaves(spans, out: list):
     return out
 
 
-def typeset_inlines(spans: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
+def typeset_inlines(spans: tuple[Inline, ...], lang: str, keep_typed: bool = False) -> tuple[Inline, ...]:
+    """``keep_typed``: the passage is the author's own text in its own language, whose
+    typographic quotation marks stay as typed (only straight ones are converted)."""
     st = style_for(lang)
     if st is None or not spans:
         return spans
@@ -310,7 +315,7 @@ def typeset_inlines(spans: tuple[Inline, ...], lang: str) -> tuple[Inline, ...]:
     buf = _Buf(chars, owner, locked)
     buf.lock(_URLISH)
     _apostrophes(buf)
-    _quotes(buf, st, english_singles=(st.outer == ("“", "”")))
+    _quotes(buf, st, english_singles=(st.outer == ("“", "”")), keep_typed=keep_typed)
     _numbers(buf, st)
     _french_spaces(buf, st)
     texts: dict[int, list[str]] = {}

@@ -106,3 +106,39 @@ def test_missing_template_font_or_stylesheet_is_a_clear_error(templates_copy, ed
 def test_missing_templates_folder(tmp_path, cfg, editions):
     with pytest.raises(MissingError, match="templates"):
         render_edition("epub", editions["en"], replace(cfg, templates=tmp_path / "nope"), tmp_path / "x.epub")
+
+
+def test_new_inline_kinds_render_as_xhtml():
+    from pubkit.model import LineBreak, NoteRef, Span
+    from pubkit.render.html import NoteNumbers
+
+    notes = NoteNumbers(["b", "a"])
+    html = str(inline_html((Text("x"), LineBreak(), Span((Text("Шал"),), "kk"), NoteRef("a"), NoteRef("a"),
+                            NoteRef("zz"), Link((Text("https://x.org"),), "https://x.org"),
+                            Link((Text("the report"),), "https://x.org/r")), notes))
+    assert "x<br />" in html and '<span lang="kk" xml:lang="kk">Шал</span>' in html
+    assert 'id="fnref-2" href="#fn-2"' in html and 'id="fnref-2-2"' in html  # "a" is the second note
+    assert "[zz]" in html and 'href="#fn-' not in html.split("[zz]")[1]  # a reference to no note: not a link
+    assert '<a href="https://x.org" class="bare">' in html  # its address is its text: not printed twice
+    assert '<a href="https://x.org/r">the report</a>' in html
+
+
+def test_new_block_kinds_in_the_view(cfg, en_edition):
+    from pubkit.model import (BlockQuote, CodeBlock, Image, ListBlock, ListItem, Note, NoteRef, Table)
+
+    doc = replace(en_edition.doc, blocks=(
+        Paragraph((Text("See"), NoteRef("1"))),
+        ListBlock((ListItem((Text("one"),), (ListBlock((ListItem((Text("inner"),)),), ordered=True, style="a",
+                                                        delim=")"),)),), ordered=True, start=3),
+        BlockQuote((Paragraph((Text("Words."),)),), attribution=(Text("Someone"),)),
+        CodeBlock("a < b\n"), Table(((Text("h"),),), (((Text("c"),),),), ("right",)),
+        Image("javascript:alert(1)", (Text("alt"),)),
+    ), notes=(Note("1", (Paragraph((Text("The note."),)),)),))
+    units = segment(doc)
+    view = build_view(replace(en_edition, doc=doc, coverage=replace(en_edition.coverage, total=len(units))))
+    para, lst, quote, code, table, image = view["blocks"]
+    assert lst.start == 3 and lst.items[0].blocks[0].style == "a" and lst.items[0].blocks[0].delim == ")"
+    assert str(quote.attribution.html) == "Someone" and code.text == "a < b"
+    assert table.header[0].align == "right" and str(table.rows[0][0].html) == "c"
+    assert image.src == "" and str(image.html) == "alt"  # an unsafe image address is never a link
+    assert [n.number for n in view["notes"]] == [1] and str(view["notes"][0].blocks[0].html) == "The note."

@@ -20,6 +20,10 @@ KIND_NOTES = {
     "list-item": "List item",
     "dateline": "Dateline (place and date under the text)",
     "signature": "Signature",
+    "attribution": "Who is quoted (under a block quotation)",
+    "table-cell": "Table cell",
+    "image-alt": "Image description (alt text)",
+    "note": "Footnote",
 }
 
 
@@ -40,6 +44,12 @@ def _notes(unit: Unit) -> tuple[str, ...]:
             notes.append(f"<{ph.id}/> = code “{ph.code}” (keep as is)")
         elif ph.kind == "link":
             notes.append(f"<{ph.id}>…</{ph.id}> = link to {ph.url}")
+        elif ph.kind == "br":
+            notes.append(f"<{ph.id}/> = line break (keep it)")
+        elif ph.kind == "noteref":
+            notes.append(f"<{ph.id}/> = footnote reference (keep it)")
+        elif ph.kind == "span":
+            notes.append(f"<{ph.id}>…</{ph.id}> = a passage in {ph.lang}")
         else:
             notes.append(f"<{ph.id}>…</{ph.id}> = {'emphasis' if ph.kind == 'emph' else 'strong emphasis'}")
     return tuple(notes)

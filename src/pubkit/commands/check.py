@@ -14,6 +14,7 @@ from ..catalog.store import GLOSSARY_NAME
 from ..checks import Context, check_entry, load_glossary
 from ..config import load_config
 from ..errors import CheckFailed, Severity
+from ..outline import guess_diagnostics
 from ..project import load_articles
 from ..ui import out_console
 from .update import select_langs
@@ -24,6 +25,8 @@ def collect(cfg, langs=None, article: str | None = None) -> list:
     docs = load_articles(cfg, article) if article else all_docs
     glossary = load_glossary(cfg.translations / GLOSSARY_NAME, cfg.root)
     found = list(stray_files(cfg, {d.meta.slug for d in all_docs}))
+    for doc in docs:  # the reader's unsettled guesses about the source's structure
+        found.extend(guess_diagnostics(doc))
     for lang in select_langs(cfg, langs):
         cats = load_language(cfg, lang, [d.meta.slug for d in docs])
         ctx = Context(lang, cfg.source_lang, glossary)

@@ -20,7 +20,20 @@ def run(root: Path, langs=None, article=None, translate=True, **_) -> int:
             _translate(cfg, langs, article)
         report = build(cfg, langs, article, log=info)
     summarize(report)
+    _guesses(cfg, article)
     return 0
+
+
+def _guesses(cfg, article) -> None:
+    """How many of the readers' guesses about structure no editor has settled yet."""
+    from ..project import load_articles
+
+    docs = load_articles(cfg, article)
+    unsettled = sum(1 for d in docs for g in d.guesses if not g.settled)
+    if unsettled:
+        info(f"{unsettled} structure guess(es) not settled: see `invoke outline` and `invoke check`")
+    else:
+        info("structure: no unsettled guesses")
 
 
 def _update(cfg, langs, article) -> None:

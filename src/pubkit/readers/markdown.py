@@ -1,8 +1,15 @@
 """Markdown articles (CommonMark, parsed by markdown-it-py) with YAML front matter.
 
-Front matter keys: title, subtitle, author/authors, date, lang, slug, source. Without a
-``title`` the first level-one heading is the title. Raw HTML in the source is kept as
-text (escaped when rendered), never passed through as markup; images become their alt text.
+Front matter keys: title, subtitle, author/authors, date, lang, slug, source, corrections,
+structure. Without a ``title`` the first level-one heading is the title. Beyond CommonMark:
+tables (GFM), footnotes (``[^1]``), and passages in another language (``[Шал, кет!]{lang=kk}``,
+mdit-py-plugins' attributes). Nested lists stay nested; an ordered list keeps its start
+number and its delimiter (``1.`` or ``1)``); fenced and indented code is verbatim (never
+translated); a hard line break (two spaces or ``\\`` at the end of a line) is kept. An image
+alone in its paragraph is an :class:`~pubkit.model.Image` whose alt text is translated;
+inside a sentence it is its alt text. A quotation whose last paragraph starts with a dash
+("— Name") gets it as its attribution (a recorded guess). Raw HTML in the source is kept as
+text (escaped when rendered), never passed through as markup.
 """
 
 from __future__ import annotations
@@ -10,30 +17,44 @@ from __future__ import annotations
 import re
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.attrs import attrs_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import InputError, Location
+from ..segment import map_passages
 from ..model import (
     BlockQuote,
     Code,
+    CodeBlock,
     Document,
     Emph,
+    Guess,
     Heading,
+    Image,
+    Inline,
+    LineBreak,
     Link,
     ListBlock,
     ListItem,
+    Note,
+    NoteRef,
     Paragraph,
+    Span,
     Strong,
+    Table,
     Text,
     plain_text,
     tidy_inlines,
 )
-from . import meta as meta_schema
 from . import register
+from . import meta as meta_schema
+from .hints import language_passages, line_hints, mark_passages
 from .meta import MetaSource
 from .source import SourceText, apply_corrections, to_meta
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
-_md = MarkdownIt("commonmark")
+_md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(attrs_plugin, spans=True)
+ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|―)\s*(\S.*)$")
 
 
 def split_front_matter(src: SourceText) -> tuple[MetaSource, str, int]:
@@ -67,8 +88,12 @@ def _inlines(children) -> tuple:
         t = tok.type
         if t == "text":
             stack[-1].append(Text(tok.content))
-        elif t in ("softbreak", "hardbreak"):
+        elif t == "softbreak":
             stack[-1].append(Text(" "))
+        elif t == "hardbreak":
+            stack[-1].append(LineBreak())
+        elif t == "footnote_ref":
+            stack[-1].append(NoteRef(str(tok.meta.get("label", tok.meta.get("id", "")))))
         elif t == "code_inline":
             stack[-1].append(Code(tok.content))
         elif t in ("html_inline",):
@@ -81,30 +106,81 @@ def _inlines(children) -> tuple:
         elif t.endswith("_close"):
             tok_open = opened.pop()
             kids = tuple(stack.pop())
+            span: Inline
             if tok_open.type == "em_open":
                 span = Emph(kids)
             elif tok_open.type == "strong_open":
                 span = Strong(kids)
             elif tok_open.type == "link_open":
-                span = Link(kids, tok_open.attrs.get("href", ""), tok_open.attrs.get("title", "") or "")
-            else:  # pragma: no cover - commonmark has no other inline containers
+                href, title = tok_open.attrs.get("href", ""), tok_open.attrs.get("title", "")
+                span = Link(kids, str(href), str(title or ""))
+            elif tok_open.type == "span_open" and tok_open.attrs.get("lang"):
+                span = Span(kids, str(tok_open.attrs["lang"]))
+            else:  # a span without a language, other attribute spans: their text
                 stack[-1].extend(kids)
                 continue
             stack[-1].append(span)
     return tidy_inlines(stack[0])
 
 
+def _table(tokens, i: int, line: int) -> tuple[Table, int]:
+    """The table whose ``table_open`` is at ``i``, and the index after its ``table_close``."""
+    header: list = []
+    rows: list = []
+    aligns: list[str] = []
+    row: list | None = None
+    in_head = False
+    i += 1
+    while tokens[i].type != "table_close":
+        tok = tokens[i]
+        if tok.type in ("thead_open", "thead_close"):
+            in_head = tok.type == "thead_open"
+        elif tok.type == "tr_open":
+            row = []
+        elif tok.type == "tr_close" and row is not None:
+            if in_head:
+                header = row
+            else:
+                rows.append(tuple(row))
+        elif tok.type in ("th_open", "td_open") and row is not None:
+            style = str(tok.attrs.get("style", ""))
+            if in_head:
+                aligns.append(style.split(":", 1)[1] if style.startswith("text-align:") else "")
+            row.append(_inlines(tokens[i + 1].children))
+        i += 1
+    return Table(tuple(header), tuple(rows), tuple(aligns), line=line), i + 1
+
+
 @register(".md", ".markdown", meta=front_matter)
 def read_markdown(src: SourceText) -> Document:
-    front, body, offset = split_front_matter(src)
+    front, body, offset = split_front_matter(src)  # front-matter corrections are applied there
     meta_src = meta_schema.merge(src.meta, front)
+    hints = line_hints(meta_src)
     tokens = _md.parse(body)
+    guesses: list[Guess] = []
+    notes: list[Note] = []
 
     def line_of(tok) -> int:
         return (tok.map[0] + 1 + offset) if tok.map else 0
 
+    def quote(inner: list, line: int) -> BlockQuote:
+        last = inner[-1] if len(inner) > 1 else None
+        m = ATTRIBUTION.match(plain_text(last.content)) if isinstance(last, Paragraph) else None
+        if last is None or m is None or len(plain_text(last.content)) > 120:
+            return BlockQuote(tuple(inner), line=line)
+        hint = hints.get(last.line)
+        guesses.append(Guess(last.line, "attribution", ("paragraph",),
+                             "a quotation's last paragraph starts with a dash",
+                             f"structure: {{{last.line}: paragraph}}", settled=hint is not None))
+        if hint == "paragraph":
+            return BlockQuote(tuple(inner), line=line)
+        content = list(last.content)
+        first = content[0]
+        content[0] = Text(ATTRIBUTION.sub(r"\1", first.text)) if isinstance(first, Text) else first
+        return BlockQuote(tuple(inner[:-1]), line=line, attribution=tidy_inlines(content))
+
     def parse(i: int, end_type: str | None):
-        blocks = []
+        blocks: list = []
         while i < len(tokens):
             tok = tokens[i]
             if end_type and tok.type == end_type:
@@ -113,9 +189,17 @@ def read_markdown(src: SourceText) -> Document:
                 blocks.append(Heading(int(tok.tag[1]), _inlines(tokens[i + 1].children), line=line_of(tok)))
                 i += 3
             elif tok.type == "paragraph_open":
-                content = _inlines(tokens[i + 1].children)
-                if content:
-                    blocks.append(Paragraph(content, line=line_of(tok)))
+                children = [c for c in tokens[i + 1].children or ()
+                            if not (c.type == "text" and not c.content.strip())]
+                if len(children) == 1 and children[0].type == "image":
+                    img = children[0]
+                    alt = _inlines(img.children) or tidy_inlines((Text(img.content),))
+                    src_url, img_title = img.attrs.get("src", ""), img.attrs.get("title", "")
+                    blocks.append(Image(str(src_url), alt, str(img_title or ""), line=line_of(tok)))
+                else:
+                    content = _inlines(tokens[i + 1].children)
+                    if content:
+                        blocks.append(Paragraph(content, line=line_of(tok)))
                 i += 3
             elif tok.type in ("bullet_list_open", "ordered_list_open"):
                 close = tok.type.replace("_open", "_close")
@@ -123,24 +207,39 @@ def read_markdown(src: SourceText) -> Document:
                 while tokens[i2].type != close:
                     item_tok = tokens[i2]
                     inner, i2 = parse(i2 + 1, "list_item_close")
-                    items.extend(_flatten_item(inner, line_of(item_tok)))
-                start = int(tok.attrs.get("start", 1) or 1) if tok.type == "ordered_list_open" else 1
-                blocks.append(ListBlock(tuple(items), ordered=tok.type.startswith("ordered"), start=start, line=line_of(tok)))
+                    items.append(_item(inner, line_of(item_tok)))
+                ordered = tok.type == "ordered_list_open"
+                start = int(tok.attrs.get("start", 1) or 1) if ordered else 1
+                delim = ")" if ordered and tok.markup == ")" else "."
+                blocks.append(ListBlock(tuple(items), ordered=ordered, start=start, line=line_of(tok),
+                                        delim=delim))
                 i = i2 + 1
             elif tok.type == "blockquote_open":
                 inner, i = parse(i + 1, "blockquote_close")
                 if inner:
-                    blocks.append(BlockQuote(tuple(inner), line=line_of(tok)))
-            elif tok.type in ("fence", "code_block", "html_block"):
+                    blocks.append(quote(inner, line_of(tok)))
+            elif tok.type in ("fence", "code_block"):
+                if tok.content.strip():
+                    blocks.append(CodeBlock(tok.content, tok.info.strip(), line=line_of(tok)))
+                i += 1
+            elif tok.type == "html_block":
                 content = tidy_inlines((Text(tok.content),))
                 if content:
                     blocks.append(Paragraph(content, line=line_of(tok)))
                 i += 1
-            else:  # hr and anything else carries no text
+            elif tok.type == "table_open":
+                table, i = _table(tokens, i, line_of(tok))
+                blocks.append(table)
+            elif tok.type == "footnote_open":
+                inner, i = parse(i + 1, "footnote_close")
+                label = str(tok.meta.get("label", tok.meta.get("id", "")))
+                notes.append(Note(label, tuple(inner), line=_first_line(inner)))
+            else:  # hr, footnote block wrappers, anchors: no text of their own
                 i += 1
         return blocks, i
 
     blocks, _ = parse(0, None)
+    blocks = [b for b in blocks if hints.get(getattr(b, "line", 0)) != "drop"]  # the editor: not the article
     title = meta_src.meta.title
     title_line = 0
     if not title:
@@ -156,22 +255,26 @@ def read_markdown(src: SourceText) -> Document:
     levels = [b.level for b in blocks if isinstance(b, Heading)]
     if levels:
         shift = min(levels) - 1
-        blocks = [Heading(b.level - shift, b.content, line=b.line) if isinstance(b, Heading) else b for b in blocks]
-    meta = to_meta(meta_src, src, title=title, title_line=title_line)
-    return Document(meta, tuple(blocks))
+        blocks = [Heading(b.level - shift, b.content, line=b.line) if isinstance(b, Heading) else b
+                  for b in blocks]
+    passages = language_passages(meta_src)
+    doc = Document(to_meta(meta_src, src, title=title, title_line=title_line), tuple(blocks), tuple(notes),
+                   tuple(guesses))
+    if passages:
+        def mark(kind: str, spans: tuple[Inline, ...], _line: int) -> tuple[Inline, ...]:
+            return spans if kind == "title" else mark_passages(spans, passages)
+
+        doc = map_passages(doc, mark)
+    return doc
 
 
-def _flatten_item(inner: list, line: int) -> list[ListItem]:
-    """A list item's blocks → ListItems: its first paragraph is the item; nested lists
-    and further paragraphs become items of their own (the model has flat lists)."""
-    items: list[ListItem] = []
-    for b in inner:
-        if isinstance(b, Paragraph):
-            items.append(ListItem(b.content, line=b.line or line))
-        elif isinstance(b, ListBlock):
-            items.extend(b.items)
-        elif isinstance(b, Heading):
-            items.append(ListItem(b.content, line=b.line or line))
-        elif isinstance(b, BlockQuote):
-            items.extend(_flatten_item(list(b.blocks), line))
-    return items
+def _item(inner: list, line: int) -> ListItem:
+    """A list item's blocks: its first paragraph is the item's text, the rest (a nested
+    list, more paragraphs) stays inside the item as blocks."""
+    if inner and isinstance(inner[0], (Paragraph, Heading)):
+        return ListItem(inner[0].content, tuple(inner[1:]), line=inner[0].line or line)
+    return ListItem((), tuple(inner), line=line)
+
+
+def _first_line(blocks: list) -> int:
+    return next((b.line for b in blocks if getattr(b, "line", 0)), 0)

@@ -8,9 +8,10 @@ turned into a title, a string never into eight one-letter authors). Every error 
 :class:`~pubkit.errors.InputError` (exit 65) naming the file and the line of the key or value.
 
 Keys (the same in a sidecar and in front matter): ``title``, ``subtitle`` (text, or the word
-``none``), ``slug``, ``lang``, ``date``, ``author``/``authors``, ``source``, ``corrections``
-and ``structure``. Invariant (tested as a property): a slug that passes :data:`SLUG_RE` is
-one path component that cannot leave its folder.
+``none``), ``slug``, ``lang``, ``date``, ``author``/``authors``, ``source``, ``corrections``,
+``structure`` and ``languages`` (passages in another language: ``{kk: ["Шал, кет!"]}``).
+Invariant (tested as a property): a slug that passes :data:`SLUG_RE` is one path component
+that cannot leave its folder.
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ from ..model import SLUG_RE, Author
 LANG_RE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
-STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "drop")
+STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop")
 NO_SUBTITLE = "none"
 MAX_DEPTH = 8  # metadata is at most a list of mappings of lists
 MAX_NODES = 2_000  # values; the seed article's sidecar has 25
 MAX_TEXT = 1024 * 1024  # characters of YAML, as for a sidecar file (fsio.READ_LIMITS)
 MAX_SCALAR = 100_000  # characters in one value
 
-StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "drop"]
+StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop"]
 
 
 def _lines_key(value: Any) -> str:
@@ -151,6 +152,7 @@ class ArticleMeta(_Strict):
     source: str | None = None
     corrections: tuple[Correction, ...] = ()
     structure: dict[LinesKey, StructureKind] = {}
+    languages: dict[str, tuple[str, ...]] = {}
 
     @field_validator("title", "source", mode="before")
     @classmethod
@@ -221,6 +223,22 @@ class ArticleMeta(_Strict):
             str(k) if isinstance(k, int) and not isinstance(k, bool) else k: kind for k, kind in v.items()
         }
 
+    @field_validator("languages", mode="before")
+    @classmethod
+    def _languages(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            raise _err('languages must map a language code to passages, e.g. `kk: ["Шал, кет!"]`')
+        out = {}
+        for lang, passages in v.items():
+            if not isinstance(lang, str) or not LANG_RE.match(lang):
+                raise _err(f"{lang!r} is not a language code such as `kk` or `ru`")
+            if isinstance(passages, str):
+                passages = [passages]
+            if not isinstance(passages, list):
+                raise _err(f"the passages in {lang} must be a list of texts")
+            out[lang] = tuple(_text(p, "a passage") for p in passages)
+        return out
+
     @model_validator(mode="after")
     def _one_author_key(self) -> "ArticleMeta":
         if self.author and self.authors:
@@ -267,6 +285,7 @@ _HINTS = {
     "corrections": "each correction is `- find: \"text as received\"` with "
                    "`replace: \"fixed text\"` below it",
     "structure": "e.g. `structure: {12: heading, 20-24: list}`; kinds: " + ", ".join(STRUCTURE_KINDS),
+    "languages": 'passages in another language, e.g. `languages: {kk: ["Шал, кет!"]}`',
 }
 
 

@@ -35,16 +35,23 @@ from ..errors import ConfigError, Location, MissingError
 from ..model import (
     BlockQuote,
     Code,
+    CodeBlock,
     Dateline,
     Emph,
     Heading,
+    Image,
     Inline,
+    LineBreak,
     Link,
     ListBlock,
+    NoteRef,
     Paragraph,
     Signature,
+    Span,
     Strong,
+    Table,
     Text,
+    plain_text,
 )
 from ..segment import encode, segment
 from ..typography import typeset_inlines, typeset_text
@@ -76,7 +83,27 @@ def safe_url(url: str) -> str | None:
     return url
 
 
-def inline_html(spans: tuple[Inline, ...]) -> Markup:
+class NoteNumbers:
+    """Footnote ids → the numbers readers see (in order of first reference), and unique
+    ids for each reference (a note referenced twice gets ``fnref-1`` and ``fnref-1-2``)."""
+
+    def __init__(self, order: list[str]):
+        self.number: dict[str, int] = {}
+        for note_id in order:
+            self.number.setdefault(note_id, len(self.number) + 1)
+        self.refs: dict[str, int] = {}
+
+    def ref(self, note_id: str) -> Markup:
+        n = self.number.get(note_id)
+        if n is None:  # a reference to no note: shown, not linked
+            return Markup('<sup class="noteref">[%s]</sup>') % clean(note_id)
+        k = self.refs[note_id] = self.refs.get(note_id, 0) + 1
+        rid = f"fnref-{n}" if k == 1 else f"fnref-{n}-{k}"
+        return Markup('<sup class="noteref"><a id="%s" href="#fn-%d" epub:type="noteref" '
+                      'role="doc-noteref">%d</a></sup>') % (rid, n, n)
+
+
+def inline_html(spans: tuple[Inline, ...], notes: NoteNumbers | None = None) -> Markup:
     """Inline spans as escaped HTML (XHTML-compatible)."""
     out: list[str] = []
     for span in spans:
@@ -85,18 +112,30 @@ def inline_html(spans: tuple[Inline, ...]) -> Markup:
         elif isinstance(span, Code):
             out.append(Markup("<code>%s</code>") % esc(span.text))
         elif isinstance(span, Emph):
-            out.append(Markup("<em>%s</em>") % inline_html(span.children))
+            out.append(Markup("<em>%s</em>") % inline_html(span.children, notes))
         elif isinstance(span, Strong):
-            out.append(Markup("<strong>%s</strong>") % inline_html(span.children))
+            out.append(Markup("<strong>%s</strong>") % inline_html(span.children, notes))
+        elif isinstance(span, LineBreak):
+            out.append(Markup("<br />"))
+        elif isinstance(span, NoteRef):
+            out.append((notes or NoteNumbers([])).ref(span.id))
+        elif isinstance(span, Span):
+            inner = inline_html(span.children, notes)
+            lang = re.sub(r"[^A-Za-z0-9-]", "", span.lang)
+            out.append(Markup('<span lang="%s" xml:lang="%s">%s</span>') % (lang, lang, inner)
+                       if lang else inner)
         elif isinstance(span, Link):
-            inner = inline_html(span.children)
+            inner = inline_html(span.children, notes)
             url = safe_url(span.url)
+            # a link whose text is not its address gets the address printed after it in the PDF
+            shown = plain_text(span.children).strip()
+            bare = Markup(' class="bare"') if shown in (url, span.url) else Markup("")
             if url is None:
                 out.append(Markup('<span class="link-removed">%s</span>') % inner)
             elif span.title:
-                out.append(Markup('<a href="%s" title="%s">%s</a>') % (url, clean(span.title), inner))
+                out.append(Markup('<a href="%s" title="%s"%s>%s</a>') % (url, clean(span.title), bare, inner))
             else:
-                out.append(Markup('<a href="%s">%s</a>') % (url, inner))
+                out.append(Markup('<a href="%s"%s>%s</a>') % (url, bare, inner))
         else:  # pragma: no cover
             raise TypeError(f"unknown inline {span!r}")
     return Markup("").join(out)
@@ -109,7 +148,7 @@ def inline_html(spans: tuple[Inline, ...]) -> Markup:
 class BlockView:
     """One block as the templates see it."""
 
-    kind: str  # heading, paragraph, list, quote, dateline, signature
+    kind: str  # heading, paragraph, list, quote, dateline, signature, code, table, image (+ item, cell)
     html: Markup = Markup("")
     level: int = 0
     id: str = ""
@@ -119,7 +158,23 @@ class BlockView:
     start: int = 1
     items: list["BlockView"] = field(default_factory=list)
     blocks: list["BlockView"] = field(default_factory=list)
-    text: str = ""  # plain text (headings: for tables of contents)
+    text: str = ""  # plain text (headings: for tables of contents; code: the verbatim code)
+    style: str = "1"  # ordered lists: 1 a A i I
+    delim: str = "."  # ordered lists: . or )
+    attribution: "BlockView | None" = None  # quotes: who said it
+    header: list["BlockView"] = field(default_factory=list)  # tables: header cells
+    rows: list[list["BlockView"]] = field(default_factory=list)  # tables: body cells
+    align: str = ""  # table cells: left, center, right
+    src: str = ""  # images: a followable URL of the image, else ""
+
+
+@dataclass
+class NoteView:
+    """One footnote: its number (order of first reference), id and blocks."""
+
+    number: int
+    id: str
+    blocks: list[BlockView]
 
 
 @dataclass
@@ -141,6 +196,7 @@ class _Walker:
         # passages in the same order, so walking it pairs each passage with its source unit.
         keyed = edition.source_doc if edition.source_doc is not None else edition.doc
         self.units = iter(segment(keyed))
+        self.notes = NoteNumbers(_note_order(edition.doc))
 
     def key_of(self, inlines: tuple[Inline, ...]) -> str:
         text, _ = encode(inlines)
@@ -150,7 +206,48 @@ class _Walker:
         key = self.key_of(inlines)
         untranslated = bool(key) and key in self.untranslated and not self.edition.is_source
         lang = self.src_lang if untranslated else self.lang
-        return inline_html(typeset_inlines(inlines, lang)), (lang if untranslated else ""), untranslated
+        # a passage in the source language keeps the quotation marks its author typed
+        typed = inline_html(typeset_inlines(inlines, lang, keep_typed=untranslated or self.edition.is_source),
+                            self.notes)
+        return typed, (lang if untranslated else ""), untranslated
+
+    def view(self, kind: str, inlines: tuple[Inline, ...], **kw: Any) -> BlockView:
+        html, lang, un = self.passage(inlines)
+        return BlockView(kind, html, lang=lang, untranslated=un, **kw)
+
+
+def _note_order(doc) -> list[str]:
+    """Note ids in order of their first reference (reading order), then unreferenced notes."""
+    order: list[str] = []
+
+    def inl(spans):
+        for s in spans:
+            if isinstance(s, NoteRef):
+                order.append(s.id)
+            elif hasattr(s, "children"):
+                inl(s.children)
+
+    def blk(b):
+        for name in ("content", "alt", "attribution"):
+            inl(getattr(b, name, ()))
+        for x in getattr(b, "blocks", ()):
+            blk(x)
+        for item in getattr(b, "items", ()):
+            inl(item.content)
+            for x in item.blocks:
+                blk(x)
+        if isinstance(b, Table):
+            for row in (b.header, *b.rows):
+                for cell in row:
+                    inl(cell)
+
+    for b in doc.blocks:
+        blk(b)
+    for n in doc.notes:  # a note may refer to another one
+        for b in n.blocks:
+            blk(b)
+    known = {n.id for n in doc.notes}
+    return [i for i in order if i in known] + [n.id for n in doc.notes]
 
 
 def build_view(edition: Edition) -> dict[str, Any]:
@@ -164,8 +261,10 @@ def build_view(edition: Edition) -> dict[str, Any]:
     def text_lang(key: str) -> str:
         return edition.source_language.code if key in edition.untranslated_keys and not edition.is_source else w.lang
 
-    title = typeset_text(clean(meta.title), text_lang(title_key))
-    subtitle = typeset_text(clean(meta.subtitle), text_lang(subtitle_key)) if meta.subtitle else ""
+    src_code = edition.source_language.code
+    title = typeset_text(clean(meta.title), text_lang(title_key), text_lang(title_key) == src_code)
+    sub_lang = text_lang(subtitle_key)
+    subtitle = typeset_text(clean(meta.subtitle), sub_lang, sub_lang == src_code) if meta.subtitle else ""
     toc: list[TocEntry] = []
     counter = {"n": 0}
 
@@ -184,17 +283,37 @@ def build_view(edition: Edition) -> dict[str, Any]:
             kind = {Paragraph: "paragraph", Dateline: "dateline", Signature: "signature"}[type(b)]
             html, lang, un = w.passage(b.content)
             return BlockView(kind, html, lang=lang, untranslated=un)
-        if isinstance(b, ListBlock):
+        if isinstance(b, ListBlock):  # same order as segmentation: an item's text, then its blocks
             items = []
             for item in b.items:
-                html, lang, un = w.passage(item.content)
-                items.append(BlockView("item", html, lang=lang, untranslated=un))
-            return BlockView("list", ordered=b.ordered, start=b.start, items=items)
+                view = w.view("item", item.content)
+                view.blocks = [block(x) for x in item.blocks]
+                items.append(view)
+            style = b.style if b.style in ("1", "a", "A", "i", "I") else "1"
+            return BlockView("list", ordered=b.ordered, start=b.start, items=items, style=style,
+                             delim=b.delim)
         if isinstance(b, BlockQuote):
-            return BlockView("quote", blocks=[block(x) for x in b.blocks])
+            inner = [block(x) for x in b.blocks]
+            attribution = w.view("attribution", b.attribution) if b.attribution else None
+            return BlockView("quote", blocks=inner, attribution=attribution)
+        if isinstance(b, CodeBlock):
+            return BlockView("code", text=clean(b.text.rstrip("\n")))
+        if isinstance(b, Table):
+            aligns = [a if a in ("left", "center", "right") else "" for a in b.align]
+            aligns += [""] * (max([len(b.header)] + [len(r) for r in b.rows]) - len(aligns))
+            header = [w.view("cell", c, align=aligns[i]) for i, c in enumerate(b.header)]
+            rows = [[w.view("cell", c, align=aligns[i]) for i, c in enumerate(r)] for r in b.rows]
+            return BlockView("table", header=header, rows=rows)
+        if isinstance(b, Image):
+            return w.view("image", b.alt, src=safe_url(b.src) or "")
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover
 
     blocks = [block(b) for b in doc.blocks]
+    note_views = sorted(
+        (NoteView(w.notes.number[n.id], n.id, [block(x) for x in n.blocks]) for n in doc.notes
+         if n.id in w.notes.number),
+        key=lambda n: n.number,
+    )
     cov = edition.coverage
     return {
         "lang": w.lang,
@@ -214,12 +333,14 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "source_title": clean(edition.source_doc.meta.title if edition.source_doc is not None
                               else (meta.title if edition.is_source else "")),
         "blocks": blocks,
+        "notes": note_views,
         "toc": toc,
         "coverage": cov,
         "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
         "machine_credits": [clean(c) for c in edition.machine_credits],
         "translators": [clean(t) for t in edition.translators],
-        "has_untranslated": any(_untranslated(b) for b in blocks) or bool(title_key in edition.untranslated_keys and not edition.is_source),
+        "has_untranslated": any(_untranslated(b) for b in blocks + [x for n in note_views for x in n.blocks])
+        or bool(title_key in edition.untranslated_keys and not edition.is_source),
         "build_date": edition.build_date or meta.date,
         "identifier": edition.identifier,
         "slug": meta.slug,
@@ -227,7 +348,9 @@ def build_view(edition: Edition) -> dict[str, Any]:
 
 
 def _untranslated(b: BlockView) -> bool:
-    return b.untranslated or any(_untranslated(x) for x in (*b.items, *b.blocks))
+    cells = [c for row in (b.header, *b.rows) for c in row]
+    extra = [b.attribution] if b.attribution else []
+    return b.untranslated or any(_untranslated(x) for x in (*b.items, *b.blocks, *cells, *extra))
 
 
 # ---------------------------------------------------------------- UI strings
