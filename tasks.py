@@ -76,10 +76,24 @@ def translate(c, lang=None, article=None, device="cpu", threads=0):
     _call("translate", langs=_langs(lang), article=article, device=device, threads=int(threads))
 
 
-@task(help={"lang": "only these languages", "article": "only this article", "json": "print JSON instead of a table"})
-def status(c, lang=None, article=None, json=False):
+@task(help={"lang": "only these languages", "article": "only this article", "json": "print JSON instead of a table",
+            "queue": "list the entries to review, worst first (checks failed, stale, lowest model score)"})
+def status(c, lang=None, article=None, json=False, queue=False):
     """How much of each translation is reviewed, machine-drafted, stale or untranslated."""
-    _call("status", langs=_langs(lang), article=article, as_json=json)
+    _call("status", langs=_langs(lang), article=article, as_json=json, queue=queue)
+
+
+@task(iterable=["key", "line"], help={
+    "lang": "only these languages, comma-separated", "article": "only this article (its slug)",
+    "key": "approve the entry with this key (as `status --queue` and the proof show it); repeatable",
+    "line": "approve the entry of this source line (seeds/x.txt:7 or 7); repeatable",
+    "edited": "approve every draft whose text you changed since the machine wrote it",
+    "accept_unchanged": "also approve machine drafts as they are (recorded as 'accepted unchanged')",
+})
+def approve(c, lang=None, article=None, key=None, line=None, edited=False, accept_unchanged=False):
+    """Mark entries reviewed in the PO files (drops the fuzzy flag), atomically and under the lock."""
+    _call("approve", langs=_langs(lang), article=article, keys=key or (), lines=line or (), edited=edited,
+          accept_unchanged=accept_unchanged)
 
 
 @task(help={
@@ -144,4 +158,4 @@ def _quote(s: str) -> str:
 
 
 models = Collection("models", models_list, models_install, models_remove)
-ns = Collection(publish, build, update, translate, status, check, test, bench, models)
+ns = Collection(publish, build, update, translate, status, check, approve, test, bench, models)

@@ -64,7 +64,7 @@ class Workflow(RuleBasedStateMachine):
         todo = [e for e in self._active() if needs_draft(e)]
         drafts = self.engine.translate([e.msgid for e in todo])
         for e, d in zip(todo, drafts):
-            assert state_of(e) not in (State.REVIEWED, State.STALE)
+            assert state_of(e) not in (State.REVIEWED, State.ACCEPTED, State.STALE, State.NEEDS_WORK)
             apply_draft(e, d)
         self.po = polib.pofile(dumps(self.po))
 
@@ -95,7 +95,8 @@ class Workflow(RuleBasedStateMachine):
                 where.setdefault(e.msgstr, set()).add(state_of(e))
         for text in self.required:
             assert text in where, f"reviewed translation {text!r} was lost"
-            assert where[text] & {State.REVIEWED, State.STALE, State.OBSOLETE}, (text, where[text])
+            assert where[text] & {State.REVIEWED, State.ACCEPTED, State.STALE, State.NEEDS_WORK, State.OBSOLETE}, \
+                (text, where[text])
 
 
 TestWorkflow = Workflow.TestCase
