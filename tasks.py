@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "src"))  # run from a checkout even before `pip in
 def _call(module: str, **kwargs) -> None:
     import importlib
 
-    from pubkit.errors import PubkitError
+    from pubkit.errors import ExitCode, PubkitError
     from pubkit.ui import print_error
 
     try:
@@ -30,7 +30,7 @@ def _call(module: str, **kwargs) -> None:
         raise Exit(code=int(err.exit_code)) from None
     except KeyboardInterrupt:
         print_error("interrupted; files already written are complete, nothing is half-written")
-        raise Exit(code=130) from None
+        raise Exit(code=int(ExitCode.INTERRUPTED)) from None
     if code:
         raise Exit(code=int(code))
 
@@ -43,10 +43,11 @@ def _langs(lang: str | None) -> list[str] | None:
     "lang": "only these languages, comma-separated (default: all configured)",
     "article": "only this article (its slug)",
     "no_translate": "build from the translation files as they are, without machine translation",
+    "strict": "stop before building when the checks find an error (exit 1)",
 })
-def publish(c, lang=None, article=None, no_translate=False):
-    """Everything: update the translation files, machine-translate what is missing, build every edition."""
-    _call("publish", langs=_langs(lang), article=article, translate=not no_translate)
+def publish(c, lang=None, article=None, no_translate=False, strict=False):
+    """Everything: update the translation files, machine-translate, check, build every edition."""
+    _call("publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict)
 
 
 @task(help={
@@ -105,6 +106,21 @@ def check(c, lang=None, article=None, strict=False, json=False):
     _call("check", langs=_langs(lang), article=article, strict=strict, as_json=json)
 
 
+@task(help={"article": "the slug of the article to retire"})
+def retire(c, article=None):
+    """Take an article out: its seed, translations and editions are moved aside (nothing is deleted)."""
+    _call("retire", article=article)
+
+
+@task(help={
+    "lang": "only these languages, comma-separated (default: all targets)",
+    "article": "only this article (its slug)",
+})
+def proof(c, lang=None, article=None):
+    """A bilingual reviewer's proof (HTML + PDF in proofs/): source and translation side by side, per passage."""
+    _call("proof", langs=_langs(lang), article=article)
+
+
 @task(name="list")
 def models_list(c):
     """Installed translation models per language pair, and what the project's languages still lack."""
@@ -158,4 +174,4 @@ def _quote(s: str) -> str:
 
 
 models = Collection("models", models_list, models_install, models_remove)
-ns = Collection(publish, build, update, translate, status, check, approve, test, bench, models)
+ns = Collection(publish, build, update, translate, status, check, approve, proof, retire, test, bench, models)

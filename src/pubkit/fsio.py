@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .errors import BusyError, EnvironmentProblem, Location
+from .errors import BusyError, ConflictError, EnvironmentProblem, Location
 
 
 def atomic_write(path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None) -> None:
@@ -31,7 +31,7 @@ def atomic_write(path: Path, data: bytes | str, *, expect_mtime_ns: int | None =
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         if expect_mtime_ns is not None and path.exists() and path.stat().st_mtime_ns != expect_mtime_ns:
-            raise EnvironmentProblem(
+            raise ConflictError(
                 "changed on disk while pubkit was running; not overwritten",
                 location=Location(path),
                 hint="your edits are kept; run the command again to merge them",

@@ -30,12 +30,12 @@ from .segment import PlaceholderError, Unit, reassemble, segment
 COUNTED = ("reviewed", "accepted", "machine", "needs_work", "stale", "untranslated", "broken")
 
 
-def broken_diagnostic(entry, verdict: Verdict, path) -> Diagnostic:
+def broken_diagnostic(verdict: Verdict, path, line: int) -> Diagnostic:
     """The finding for a translation that is not printed because its tags do not fit."""
     return Diagnostic(
         "tags", Severity.ERROR,
         f"{verdict.state.value} translation not printed: {verdict.problem}; the source text is printed instead",
-        Location(path, (entry.linenum or 0) if entry is not None else 0),
+        Location(path, line),
         hint="copy the numbered tags <1>…</1>, <2/> from the source text exactly",
     )
 
@@ -118,6 +118,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         if not e.obsolete:
             by_key[(e.msgctxt, e.msgid)] = e
     counts = {f: 0 for f in COUNTED}
+    on_disk = {(e.msgctxt, e.msgid): e.linenum or 0 for e in cats.files[doc.meta.slug].po}  # lines to report
     words_reviewed = 0
     texts: dict[str, str] = {}
     untranslated: set[str] = set()
@@ -129,7 +130,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         counts[verdict.counted_as] += 1
         if verdict.broken:
             counts["broken"] += 1
-            diags.append(broken_diagnostic(e, verdict, path))
+            diags.append(broken_diagnostic(verdict, path, on_disk.get((e.msgctxt, e.msgid), 0)))
         if not verdict.printable:
             untranslated.add(u.key)
             continue

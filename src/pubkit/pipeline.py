@@ -227,11 +227,14 @@ def _remove_leftovers(cfg: Config) -> None:
 
 
 def write_checksums(cfg: Config) -> None:
-    """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name."""
+    """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name: the editions
+    of current articles only (an edition of a removed article is never listed)."""
     if not cfg.dist.is_dir():
         return
+    current = {f"{_slug_of(src)}.{lang}.{fmt}" for src in article_paths(cfg)
+               for lang in cfg.edition_langs for fmt in FORMATS}
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        if p.is_file() and p.suffix in (".epub", ".pdf") and not p.name.startswith("."):
+        if p.is_file() and p.name in current:
             lines.append(f"{_sha256(p)}  {p.name}\n")
     atomic_write(cfg.dist / "SHA256SUMS", "".join(lines))

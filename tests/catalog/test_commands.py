@@ -78,14 +78,23 @@ def test_syntax_error_stops_update_and_writes_nothing(project):
     assert not fr.exists()
 
 
-@pytest.mark.parametrize("where", ["kk/" + SLUG + ".po", "ru/gone-article.po"])
-def test_stray_po_files_are_errors(project, where):
+def test_stray_po_files_are_errors(project):
+    where = "kk/" + SLUG + ".po"
     path = project / "translations" / where
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n', encoding="utf-8")
     with pytest.raises(InputError) as err:
         update.run(root=project)
     assert where in str(err.value.location) and err.value.hint
+
+
+def test_po_file_of_a_removed_article_is_a_warning_naming_retire(project, capsys):
+    path = project / "translations" / "ru" / "gone-article.po"
+    text = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    path.write_text(text, encoding="utf-8")
+    assert update.run(root=project) == 0
+    assert "invoke retire --article gone-article" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == text
 
 
 def test_update_stops_while_another_run_holds_the_lock(project):

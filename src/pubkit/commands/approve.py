@@ -22,7 +22,7 @@ from ..catalog.states import (
     ACCEPTED_UNCHANGED, EDITED, MT, State, assess, provenance, pubkit_lines, set_provenance, state_of,
 )
 from ..config import load_config
-from ..errors import InputError, MissingError
+from ..errors import MissingError, UsageError
 from ..fsio import project_lock
 from ..project import load_articles
 from ..ui import info
@@ -73,7 +73,7 @@ def approve(cfg, langs=None, article: str | None = None, *, keys=(), lines=(), e
             accept_unchanged: bool = False) -> ApproveResult:
     """Approve the selected entries of every selected file; the caller holds the lock."""
     if not (keys or lines or edited or accept_unchanged):
-        raise InputError("which entries? give --key, --line, --edited or --accept-unchanged",
+        raise UsageError("which entries? give --key, --line, --edited or --accept-unchanged",
                          hint="`invoke status --queue` lists keys; --edited approves every draft you changed")
     all_docs = load_articles(cfg)
     docs = load_articles(cfg, article) if article else all_docs
