@@ -70,6 +70,7 @@ def collect(cfg, langs=None, article: str | None = None, *, queue: bool = False)
             pf, _ = merged(cfg, doc, lang, cats)
             shown = str(pf.path.relative_to(cfg.root))
             keys = _unit_keys(doc)
+            on_disk = {(e.msgctxt, e.msgid): e.linenum or 0 for e in cats.files[doc.meta.slug].po}
             counts = {c: 0 for c in COLUMNS}
             words = {c: 0 for c in COLUMNS}
             states = {s.value: 0 for s in State if s is not State.OBSOLETE}
@@ -86,6 +87,7 @@ def collect(cfg, langs=None, article: str | None = None, *, queue: bool = False)
                     edited += 1
                 accepted += v.state is State.ACCEPTED
                 if queue and (v.state not in APPROVED or v.broken):
+                    e.linenum = on_disk.get((e.msgctxt, e.msgid), 0)  # the merged entry's line on disk
                     item = _queue_item(e, v, lang, doc.meta.slug, shown, keys,
                                        Context(lang, cfg.source_lang, glossary))
                     if item is not None:
