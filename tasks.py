@@ -77,7 +77,8 @@ def translate(c, lang=None, article=None, device="cpu", threads=0):
     _call("translate", langs=_langs(lang), article=article, device=device, threads=int(threads))
 
 
-@task(help={"lang": "only these languages", "article": "only this article", "json": "print JSON instead of a table",
+@task(help={"lang": "only these languages", "article": "only this article",
+            "json": "print JSON instead of a table",
             "queue": "list the entries to review, worst first (checks failed, stale, lowest model score)"})
 def status(c, lang=None, article=None, json=False, queue=False):
     """How much of each translation is reviewed, machine-drafted, stale or untranslated."""
@@ -117,7 +118,7 @@ def retire(c, article=None):
     "article": "only this article (its slug)",
 })
 def proof(c, lang=None, article=None):
-    """A bilingual reviewer's proof (HTML + PDF in proofs/): source and translation side by side, per passage."""
+    """A bilingual reviewer's proof (HTML + PDF in proofs/): source and translation side by side."""
     _call("proof", langs=_langs(lang), article=article)
 
 

@@ -39,10 +39,12 @@ def test_proof_shows_every_passage_state_and_what_the_edition_prints(project):
     for p, u in zip(view.passages, segment(edition.doc)):
         assert p.printed == (p.key not in edition.untranslated_keys)
     broken = next(p for p in view.passages if "broken" in p.label)
-    assert not broken.printed and broken.unprinted.startswith("<3>") and any(d.code == "tags" for d in broken.findings)
+    assert not broken.printed and broken.unprinted.startswith("<3>")
+    assert any(d.code == "tags" for d in broken.findings)
     changed = next(p for p in view.passages if p.diff is not None and "thoroughly" in p.diff)
     assert changed.state == "stale" and "thoroughly</ins>" in changed.diff and "<del>" not in changed.diff
-    assert all(re.fullmatch(r"seeds/kazakh-workers-revolt-2022\.txt:\d+", p.source_line) for p in view.passages)
+    assert all(re.fullmatch(r"seeds/kazakh-workers-revolt-2022\.txt:\d+", p.source_line)
+               for p in view.passages)
     assert sum(view.counts.values()) == 44 and len(labels) == 11
 
     assert proof.run(root=project, langs=["ru"]) == 0
@@ -55,6 +57,7 @@ def test_proof_shows_every_passage_state_and_what_the_edition_prints(project):
         pytest.skip("pdffonts (poppler-utils) is not installed")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "PT-Serif" in fonts and "PT-Sans" in fonts and "DejaVu" not in fonts
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
     assert "Восстание казахстанских рабочих" in text and "The revolt of the Kazakh workers" in text
     assert len(re.findall(r"key [a-z]+-[0-9a-f]{8}", text)) == 44

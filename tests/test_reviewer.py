@@ -110,7 +110,8 @@ def test_status_check_colophon_and_edition_give_one_answer_for_every_state(proje
     verdicts = {e.msgid: assess(e) for e in pf.po}
     for e in pf.po:  # the constructed states are what we meant
         v = verdicts[e.msgid]
-        assert (v.state, v.printable, v.counted_as) == EXPECTED[labels.get(e.msgid, "reviewed")], labels.get(e.msgid)
+        label = labels.get(e.msgid, "reviewed")
+        assert (v.state, v.printable, v.counted_as) == EXPECTED[label], label
     counted = Counter(v.counted_as for v in verdicts.values() if v.state is not State.OBSOLETE)
 
     # status
@@ -149,7 +150,10 @@ def test_status_check_colophon_and_edition_give_one_answer_for_every_state(proje
         if e.obsolete:
             continue
         v, codes = verdicts[e.msgid], at_line.get(e.linenum, set())
-        assert (state_code[v.state] in codes) if v.state in state_code else not (codes & set(state_code.values()))
+        if v.state in state_code:
+            assert state_code[v.state] in codes
+        else:
+            assert not codes & set(state_code.values())
         if v.broken:
             assert "tags" in codes
         elif v.printable:
@@ -166,7 +170,8 @@ def test_tag_left_open_in_a_reviewed_entry_is_reported_not_counted():
     v = assess(e)
     assert v.state is State.REVIEWED and not v.printable and v.counted_as == "untranslated"
     assert "never closed" in v.problem
-    assert assess(polib.POEntry(msgid="Read <1>this</1> now.", msgstr="Прочтите <1>это</1> сейчас.")).printable
+    fixed = polib.POEntry(msgid="Read <1>this</1> now.", msgstr="Прочтите <1>это</1> сейчас.")
+    assert assess(fixed).printable
 
 
 # ------------------------------------------------------------------ provenance
@@ -177,12 +182,14 @@ def test_provenance_is_short_hashed_and_reads_the_old_long_form():
     long_draft = "Забастовка началась. " * 30
     apply_draft(e, _draft(long_draft, -0.41234), date="2026-11-27")
     (line,) = pubkit_lines(e, MT)
-    assert line == f"fake/1.0 | translate-en_ru 1.9 | score -0.412 | 2026-11-27 | draft {text_hash(long_draft)}"
+    assert line == ("fake/1.0 | translate-en_ru 1.9 | score -0.412 | 2026-11-27 | "
+                    f"draft {text_hash(long_draft)}")
     assert "Забастовка" not in e.comment and state_of(e) is State.MACHINE
     assert Provenance.parse(line) == provenance(e)
     # the long form of earlier versions: the draft's text on its own line
     old = polib.POEntry(msgid="The strike began.", msgstr="Забастовка началась.", flags=["fuzzy"])
-    old.comment = "pubkit-mt: fake/1.0 | translate-en_ru 1.9 | score -0.250\npubkit-mt-draft: Забастовка началась."
+    old.comment = ("pubkit-mt: fake/1.0 | translate-en_ru 1.9 | score -0.250\n"
+                   "pubkit-mt-draft: Забастовка началась.")
     assert state_of(old) is State.MACHINE and provenance(old).score == -0.25
     old.msgstr = "Забастовка началась утром."
     assert state_of(old) is State.NEEDS_WORK
@@ -218,7 +225,8 @@ def test_approve_then_update_is_byte_identical_and_keeps_the_editors_headers(pro
     approve.run(root=project, langs=["ru"], keys=[keys[untouched.msgid]], accept_unchanged=True)
     after = _ru(project)
     got = {e.msgid: e for e in after.po}
-    assert state_of(got[edited.msgid]) is State.REVIEWED and "| edited" in pubkit_lines(got[edited.msgid], MT_REVIEWED)[0]
+    assert state_of(got[edited.msgid]) is State.REVIEWED
+    assert "| edited" in pubkit_lines(got[edited.msgid], MT_REVIEWED)[0]
     assert state_of(got[untouched.msgid]) is State.ACCEPTED
     assert pubkit_lines(got[untouched.msgid], MT_REVIEWED)[0].endswith("| accepted unchanged")
     assert after.po.metadata["X-Generator"] == "Poedit 3.4.2"
@@ -249,7 +257,8 @@ def test_queue_orders_drafts_by_the_models_score(project):
     _write(project, pf)
     q = status.collect(load_config(project), ["ru"], queue=True)["queue"]
     assert [item["score"] for item in q] == sorted(scores)
-    assert any("low score -1.700" in r for r in q[0]["reasons"]) and re.fullmatch(r"p-[0-9a-f]{8}", q[0]["key"])
+    assert any("low score -1.700" in r for r in q[0]["reasons"])
+    assert re.fullmatch(r"p-[0-9a-f]{8}", q[0]["key"])
     assert re.fullmatch(rf"translations/ru/{SLUG}\.po:[1-9]\d*", q[0]["file"])
     # a draft whose checks fail comes before every score
     pf = _ru(project)

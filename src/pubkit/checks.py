@@ -180,15 +180,18 @@ def glossary(src: str, tgt: str, ctx: Context) -> list[str]:
 
 
 STATE_FINDINGS: dict[State, tuple[str, Severity, str, str]] = {
-    State.UNTRANSLATED: ("untranslated", Severity.WARNING, "not translated yet; the source text will be published",
+    State.UNTRANSLATED: ("untranslated", Severity.WARNING,
+                         "not translated yet; the source text will be published",
                          "translate it (or run `invoke translate` for a machine draft)"),
     State.MACHINE: ("machine", Severity.INFO, "machine draft, not reviewed",
                     "review it, then `invoke approve` it (or remove the “fuzzy” flag)"),
-    State.MACHINE_OUTDATED: ("machine", Severity.INFO, "machine draft of an older source; the source is published",
+    State.MACHINE_OUTDATED: ("machine", Severity.INFO,
+                             "machine draft of an older source; the source is published",
                              "run `invoke translate` for a new draft, or translate it"),
     State.NEEDS_WORK: ("needs-work", Severity.WARNING, "marked as needing work (fuzzy), not approved",
                        "finish the translation, then `invoke approve` it (or remove the “fuzzy” flag)"),
-    State.STALE: ("stale", Severity.WARNING, "the source changed since this was reviewed (previous source in #| msgid)",
+    State.STALE: ("stale", Severity.WARNING,
+                  "the source changed since this was reviewed (previous source in #| msgid)",
                   "update the translation, then `invoke approve` it (or remove the “fuzzy” flag)"),
 }
 

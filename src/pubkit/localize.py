@@ -34,7 +34,8 @@ def broken_diagnostic(verdict: Verdict, path, line: int) -> Diagnostic:
     """The finding for a translation that is not printed because its tags do not fit."""
     return Diagnostic(
         "tags", Severity.ERROR,
-        f"{verdict.state.value} translation not printed: {verdict.problem}; the source text is printed instead",
+        f"{verdict.state.value} translation not printed: {verdict.problem}; "
+        "the source text is printed instead",
         Location(path, line),
         hint="copy the numbered tags <1>…</1>, <2/> from the source text exactly",
     )
@@ -152,8 +153,8 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,
     )
-    translators = (translators_from(pf.po.metadata)
-                   if counts["reviewed"] + counts["accepted"] + counts["stale"] + counts["needs_work"] else ())
+    human = counts["reviewed"] + counts["accepted"] + counts["stale"] + counts["needs_work"]
+    translators = translators_from(pf.po.metadata) if human else ()
     edition = Edition(
         doc=localized, is_source=False, coverage=cov, translators=translators,
         machine_credits=tuple(sorted(c for c in credits if c)), untranslated_keys=frozenset(untranslated),

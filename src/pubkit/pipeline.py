@@ -222,7 +222,8 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
 def _remove_leftovers(cfg: Config) -> None:
     """Temporary files of a run that was killed mid-render (never complete editions)."""
     if cfg.dist.is_dir():
-        for p in cfg.dist.glob(".*.part"):
+        # ".x.part" (a render in progress) and atomic_write's own ".<name>.<random>.tmp"
+        for p in [*cfg.dist.glob(".*.part"), *cfg.dist.glob(".*.tmp")]:
             p.unlink(missing_ok=True)
 
 

@@ -114,7 +114,8 @@ def build_proof(cfg: Config, doc: Document, lang: str, glossary=()) -> tuple[Pro
             label += ", broken tags: not printed"
         diff = word_diff(e.previous_msgid, e.msgid) if e is not None and e.previous_msgid else None
         view.passages.append(Passage(
-            number=n, key=u.key, kind=u.kind, source_line=f"{source_file}:{u.line}" if u.line else source_file,
+            number=n, key=u.key, kind=u.kind,
+            source_line=f"{source_file}:{u.line}" if u.line else source_file,
             po_line=line, state=verdict.state.value, label=label, printed=verdict.printable,
             source_html=_html(u, cfg.source_lang),
             translation_html=_html(t, lang if verdict.printable else cfg.source_lang),

@@ -100,7 +100,8 @@ def approve(cfg, langs=None, article: str | None = None, *, keys=(), lines=(), e
     unknown = sorted((keys | lines) - found)
     if unknown:
         raise MissingError(f"no entry with the key or source line {', '.join(unknown)}; nothing was approved",
-                           hint="`invoke status --queue` and `invoke proof` show each entry's key and source line")
+                           hint="`invoke status --queue` and `invoke proof` show each entry's key "
+                                "and source line")
     result = ApproveResult()
     for lang, slug, pf, chosen in plan:
         changed = False
@@ -124,6 +125,7 @@ def run(root: Path | None = None, langs=None, article: str | None = None, keys=(
                          accept_unchanged=accept_unchanged)
     for lang, slug, key, why in result.skipped:
         info(f"{lang}/{slug}.po: {key}: not approved: {why}")
+    files = ", ".join(str(p.relative_to(cfg.root)) for p in result.written)
     info(f"{len(result.approved)} entr{'y' if len(result.approved) == 1 else 'ies'} approved"
-         + (f" in {', '.join(str(p.relative_to(cfg.root)) for p in result.written)}" if result.written else ""))
+         + (f" in {files}" if files else ""))
     return 0

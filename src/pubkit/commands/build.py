@@ -22,7 +22,8 @@ def check_options(cfg, langs=None, article: str | None = None, formats=None) -> 
         if lang not in cfg.edition_langs:
             raise MissingError(f"no language '{lang}' in this project",
                                location=Location(cfg.root / "pubkit.toml"),
-                               hint="known: " + ", ".join(cfg.edition_langs) + " (add more to `targets`)")
+                               hint="known: " + ", ".join(cfg.edition_langs)
+                               + " (add more to `targets`)")
     for fmt in formats or ():
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}'", hint="use " + " or ".join(FORMATS))
