@@ -129,10 +129,10 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         e = by_key.get((u.key, u.text)) or by_key.get((None, u.text))
         verdict = assess(e)
         counts[verdict.counted_as] += 1
-        if verdict.broken:
+        if verdict.broken and e is not None:
             counts["broken"] += 1
             diags.append(broken_diagnostic(verdict, path, on_disk.get((e.msgctxt, e.msgid), 0)))
-        if not verdict.printable:
+        if not verdict.printable or e is None:
             untranslated.add(u.key)
             continue
         texts[u.key] = e.msgstr
