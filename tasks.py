@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "src"))  # run from a checkout even before `pip in
 def _call(module: str, **kwargs) -> None:
     import importlib
 
-    from pubkit.errors import PubkitError
+    from pubkit.errors import ExitCode, PubkitError
     from pubkit.ui import print_error
 
     try:
@@ -30,7 +30,7 @@ def _call(module: str, **kwargs) -> None:
         raise Exit(code=int(err.exit_code)) from None
     except KeyboardInterrupt:
         print_error("interrupted; files already written are complete, nothing is half-written")
-        raise Exit(code=130) from None
+        raise Exit(code=int(ExitCode.INTERRUPTED)) from None
     if code:
         raise Exit(code=int(code))
 
@@ -43,10 +43,11 @@ def _langs(lang: str | None) -> list[str] | None:
     "lang": "only these languages, comma-separated (default: all configured)",
     "article": "only this article (its slug)",
     "no_translate": "build from the translation files as they are, without machine translation",
+    "strict": "stop before building when the checks find an error (exit 1)",
 })
-def publish(c, lang=None, article=None, no_translate=False):
-    """Everything: update the translation files, machine-translate what is missing, build every edition."""
-    _call("publish", langs=_langs(lang), article=article, translate=not no_translate)
+def publish(c, lang=None, article=None, no_translate=False, strict=False):
+    """Everything: update the translation files, machine-translate, check, build every edition."""
+    _call("publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict)
 
 
 @task(help={
@@ -76,10 +77,25 @@ def translate(c, lang=None, article=None, device="cpu", threads=0):
     _call("translate", langs=_langs(lang), article=article, device=device, threads=int(threads))
 
 
-@task(help={"lang": "only these languages", "article": "only this article", "json": "print JSON instead of a table"})
-def status(c, lang=None, article=None, json=False):
+@task(help={"lang": "only these languages", "article": "only this article",
+            "json": "print JSON instead of a table",
+            "queue": "list the entries to review, worst first (checks failed, stale, lowest model score)"})
+def status(c, lang=None, article=None, json=False, queue=False):
     """How much of each translation is reviewed, machine-drafted, stale or untranslated."""
-    _call("status", langs=_langs(lang), article=article, as_json=json)
+    _call("status", langs=_langs(lang), article=article, as_json=json, queue=queue)
+
+
+@task(iterable=["key", "line"], help={
+    "lang": "only these languages, comma-separated", "article": "only this article (its slug)",
+    "key": "approve the entry with this key (as `status --queue` and the proof show it); repeatable",
+    "line": "approve the entry of this source line (seeds/x.txt:7 or 7); repeatable",
+    "edited": "approve every draft whose text you changed since the machine wrote it",
+    "accept_unchanged": "also approve machine drafts as they are (recorded as 'accepted unchanged')",
+})
+def approve(c, lang=None, article=None, key=None, line=None, edited=False, accept_unchanged=False):
+    """Mark entries reviewed in the PO files (drops the fuzzy flag), atomically and under the lock."""
+    _call("approve", langs=_langs(lang), article=article, keys=key or (), lines=line or (), edited=edited,
+          accept_unchanged=accept_unchanged)
 
 
 @task(help={
@@ -95,6 +111,19 @@ def check(c, lang=None, article=None, strict=False, json=False):
 def outline(c, article=None):
     """The structure of each article as read: block kinds, source lines, and every guess with the key that settles it."""
     _call("outline", article=article)
+@task(help={"article": "the slug of the article to retire"})
+def retire(c, article=None):
+    """Take an article out: its seed, translations and editions are moved aside (nothing is deleted)."""
+    _call("retire", article=article)
+
+
+@task(help={
+    "lang": "only these languages, comma-separated (default: all targets)",
+    "article": "only this article (its slug)",
+})
+def proof(c, lang=None, article=None):
+    """A bilingual reviewer's proof (HTML + PDF in proofs/): source and translation side by side."""
+    _call("proof", langs=_langs(lang), article=article)
 
 
 @task(name="list")
@@ -150,4 +179,4 @@ def _quote(s: str) -> str:
 
 
 models = Collection("models", models_list, models_install, models_remove)
-ns = Collection(publish, build, update, translate, status, check, outline, test, bench, models)
+ns = Collection(publish, build, update, translate, status, check, outline, approve, proof, retire, test, bench, models)

@@ -44,7 +44,9 @@ def test_checks(src, tgt, expected):
 
 def test_states_are_reported():
     assert codes("A text here.", "") == {"untranslated"}
-    assert "stale" in codes("A text here.", "Текст здесь.", fuzzy=True)
+    assert "needs-work" in codes("A text here.", "Текст здесь.", fuzzy=True)
+    e = polib.POEntry(msgid="A text here.", msgstr="Текст здесь.", flags=["fuzzy"], previous_msgid="A text.")
+    assert "stale" in {d.code for d in check_entry(e, Context("ru"), "a.po")}
 
 
 def test_severities():

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import polib
 
-from .catalog.states import State, state_of
+from .catalog.states import State, assess, tag_problem
 from .errors import Diagnostic, InputError, Location, Severity
 from .fsio import read_bounded
-from .segment import PlaceholderError, Placeholder, decode, tags_in
+from .segment import tags_in
 
 GLOSSARY_COLUMNS = ("term", "note")
 
@@ -112,22 +112,13 @@ def empty(src: str, tgt: str, ctx: Context) -> list[str]:
     return []
 
 
-def _holders(src: str) -> tuple[Placeholder, ...]:
-    out = {}
-    for tag in tags_in(src):
-        m = re.match(r"<(/?)(\d+)(/?)>", tag)
-        n = int(m.group(2))
-        out.setdefault(n, Placeholder(n, "code" if m.group(3) else "emph"))
-    return tuple(out.values())
-
-
 @check("tags", Severity.ERROR)
 def tags(src: str, tgt: str, ctx: Context) -> list[str]:
     """Inline markup tags do not match the source"""
-    try:
-        decode(tgt, _holders(src))
-    except PlaceholderError as err:
-        return [f"{err} (the source has {' '.join(tags_in(src)) or 'no tags'})"]
+    problem = tag_problem(src, tgt)
+    if problem is not None:
+        return [f"{problem} (the source has {' '.join(tags_in(src)) or 'no tags'}); "
+                "the edition prints the source text instead"]
     return []
 
 
@@ -190,24 +181,37 @@ def glossary(src: str, tgt: str, ctx: Context) -> list[str]:
 # --------------------------------------------------------------- per entry
 
 
+STATE_FINDINGS: dict[State, tuple[str, Severity, str, str]] = {
+    State.UNTRANSLATED: ("untranslated", Severity.WARNING,
+                         "not translated yet; the source text will be published",
+                         "translate it (or run `invoke translate` for a machine draft)"),
+    State.MACHINE: ("machine", Severity.INFO, "machine draft, not reviewed",
+                    "review it, then `invoke approve` it (or remove the “fuzzy” flag)"),
+    State.MACHINE_OUTDATED: ("machine", Severity.INFO,
+                             "machine draft of an older source; the source is published",
+                             "run `invoke translate` for a new draft, or translate it"),
+    State.NEEDS_WORK: ("needs-work", Severity.WARNING, "marked as needing work (fuzzy), not approved",
+                       "finish the translation, then `invoke approve` it (or remove the “fuzzy” flag)"),
+    State.STALE: ("stale", Severity.WARNING,
+                  "the source changed since this was reviewed (previous source in #| msgid)",
+                  "update the translation, then `invoke approve` it (or remove the “fuzzy” flag)"),
+}
+
+
 def check_entry(e: polib.POEntry, ctx: Context, path: Path | str) -> list[Diagnostic]:
-    """Every finding for one PO entry (untranslated, machine and stale are reported too)."""
+    """Every finding for one PO entry: its state (from :func:`assess`, as the editions see it)
+    and the registered checks. A translation the edition does not print (broken tags)
+    always has a ``tags`` error."""
     loc = Location(path, e.linenum or 0)
-    st = state_of(e)
-    if st is State.OBSOLETE:
+    verdict = assess(e)
+    if verdict.state is State.OBSOLETE:
         return []
-    if st is State.UNTRANSLATED:
-        return [Diagnostic("untranslated", Severity.WARNING, "not translated yet; the source text will be published",
-                           loc, hint="translate it (or run `invoke translate` for a machine draft)")]
     out = []
-    if st is State.STALE:
-        out.append(Diagnostic("stale", Severity.WARNING,
-                              "the source changed since this was reviewed (previous source in #| msgid)"
-                              if e.previous_msgid else "fuzzy human translation, not approved",
-                              loc, hint="update the translation, then remove the “fuzzy” flag"))
-    elif st in (State.MACHINE, State.MACHINE_OUTDATED):
-        out.append(Diagnostic("machine", Severity.INFO, "machine draft, not reviewed", loc,
-                              hint="review it and remove the “fuzzy” flag"))
+    if verdict.state in STATE_FINDINGS:
+        code, severity, message, hint = STATE_FINDINGS[verdict.state]
+        out.append(Diagnostic(code, severity, message, loc, hint=hint))
+    if verdict.state is State.UNTRANSLATED:
+        return out
     for code, severity, fn in CHECKS:
         for msg in fn(e.msgid, e.msgstr, ctx):
             out.append(Diagnostic(code, severity, msg, loc, hint=fn.__doc__.splitlines()[0]))

@@ -14,19 +14,27 @@ from .model import Document
 
 @dataclass(frozen=True)
 class Coverage:
-    """How the edition's passages were made (counted per unit; words for shares)."""
+    """How the edition's passages were made (counted per unit; words for shares).
+
+    Every passage is in exactly one of reviewed, accepted, machine, needs_work, stale and
+    untranslated (:func:`pubkit.catalog.states.assess` decides which); ``broken`` is the
+    part of ``untranslated`` whose translation exists but was not printed (broken tags).
+    """
 
     total: int = 0
-    reviewed: int = 0  # human translations, not fuzzy
+    reviewed: int = 0  # human translations (written or edited drafts), approved
     machine: int = 0  # machine drafts published as such (credited)
     stale: int = 0  # reviewed translations of an older source text (published per policy)
-    untranslated: int = 0  # no translation: published in the source language, marked
+    untranslated: int = 0  # no printable translation: published in the source language, marked
+    accepted: int = 0  # machine drafts a reviewer approved unchanged (credited)
+    needs_work: int = 0  # human text marked fuzzy again, or an edited draft not yet approved
+    broken: int = 0  # of ``untranslated``: a translation whose tags do not fit the source
     words_total: int = 0
     words_reviewed: int = 0
 
     @property
     def reviewed_share(self) -> float:
-        return self.reviewed / self.total if self.total else 1.0
+        return (self.reviewed + self.accepted) / self.total if self.total else 1.0
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,20 @@ from pathlib import Path
 
 
 class ExitCode(enum.IntEnum):
-    """Documented exit codes (README, "When something goes wrong")."""
+    """Documented exit codes: README's table "When something goes wrong" lists exactly these
+    (a test parses it and compares)."""
 
     OK = 0
     CHECK_FAILED = 1  # `check --strict` found errors; the run itself worked
     NOT_BUILT = 3  # the stage exists as a task but is not implemented yet
+    USAGE = 64  # a task's option is wrong: an unknown format, no entries named (EX_USAGE)
     INPUT = 65  # a source, PO file or model package is malformed (EX_DATAERR)
     MISSING = 66  # a file, model or tool that is needed does not exist (EX_NOINPUT)
     UNAVAILABLE = 69  # a service or device is unavailable: network, CUDA (EX_UNAVAILABLE)
     ENVIRONMENT = 73  # cannot write output: read-only folder, full disk (EX_CANTCREAT)
-    BUSY = 75  # another pubkit run holds the lock; try again (EX_TEMPFAIL)
+    BUSY = 75  # another pubkit run holds the lock, or a file changed meanwhile; try again (EX_TEMPFAIL)
     CONFIG = 78  # the project configuration or a template is wrong (EX_CONFIG)
+    INTERRUPTED = 130  # Ctrl-C; files already written are complete
 
 
 class Severity(enum.StrEnum):
@@ -119,6 +122,20 @@ class EnvironmentProblem(PubkitError):
 
     category = "environment"
     exit_code = ExitCode.ENVIRONMENT
+
+
+class UsageError(PubkitError):
+    """A task's option is wrong: an unknown format, or nothing selected."""
+
+    category = "usage"
+    exit_code = ExitCode.USAGE
+
+
+class ConflictError(EnvironmentProblem):
+    """A file changed on disk while pubkit was running (a reviewer saved it): not overwritten."""
+
+    category = "conflict"
+    exit_code = ExitCode.BUSY
 
 
 class BusyError(PubkitError):

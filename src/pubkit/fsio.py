@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import BusyError, EnvironmentProblem, InputError, Location
+from .errors import BusyError, ConflictError, EnvironmentProblem, InputError, Location
 
 MB = 1024 * 1024
 # Generous but finite: the largest honest file of each kind is far below these.
@@ -192,8 +192,8 @@ def _exists(path: Path) -> bool:
     return os.path.lexists(path)
 
 
-def _changed(path: Path) -> EnvironmentProblem:
-    return EnvironmentProblem(
+def _changed(path: Path) -> ConflictError:
+    return ConflictError(
         "changed on disk while pubkit was running; not overwritten",
         location=Location(path),
         hint="your edits are kept; run the command again to merge them",

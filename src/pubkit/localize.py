@@ -17,14 +17,28 @@ import uuid
 from dataclasses import replace
 from datetime import datetime, timezone
 
-from .catalog import State, load_language, merged, state_of
+from .catalog import State, load_language, merged
 from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD
-from .catalog.states import MT, POLICY, mt_credit, pubkit_lines
+from .catalog.states import Verdict, assess, mt_credit, provenance
 from .config import Config
 from .edition import Coverage, Edition
 from .errors import Diagnostic, Location, Severity
 from .model import Author, Document, Signature, plain_text
-from .segment import PlaceholderError, Unit, decode, reassemble, segment
+from .segment import PlaceholderError, Unit, reassemble, segment
+
+
+COUNTED = ("reviewed", "accepted", "machine", "needs_work", "stale", "untranslated", "broken")
+
+
+def broken_diagnostic(verdict: Verdict, path, line: int) -> Diagnostic:
+    """The finding for a translation that is not printed because its tags do not fit."""
+    return Diagnostic(
+        "tags", Severity.ERROR,
+        f"{verdict.state.value} translation not printed: {verdict.problem}; "
+        "the source text is printed instead",
+        Location(path, line),
+        hint="copy the numbered tags <1>…</1>, <2/> from the source text exactly",
+    )
 
 
 def build_date(doc: Document) -> str:
@@ -104,61 +118,43 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
     for e in pf.po:
         if not e.obsolete:
             by_key[(e.msgctxt, e.msgid)] = e
-    counts = {"reviewed": 0, "machine": 0, "stale": 0, "untranslated": 0}
+    counts = {f: 0 for f in COUNTED}
+    on_disk = {(e.msgctxt, e.msgid): e.linenum or 0 for e in cats.files[doc.meta.slug].po}  # lines to report
     words_reviewed = 0
     texts: dict[str, str] = {}
     untranslated: set[str] = set()
     credits: set[str] = set()
     diags: list[Diagnostic] = []
-    unit_by_key: dict[str, Unit] = {}
     for u in units:
-        unit_by_key[u.key] = u
         e = by_key.get((u.key, u.text)) or by_key.get((None, u.text))
-        st = state_of(e) if e is not None else State.UNTRANSLATED
-        rule = POLICY[st]
-        if rule.publish == "translation":
-            texts[u.key] = e.msgstr
-            counts[rule.counted_as] += 1
-            if st is State.REVIEWED:
-                words_reviewed += _words(u.text)
-            if st is State.MACHINE:
-                credits.update(mt_credit(v) for v in pubkit_lines(e, MT))
-        else:
+        verdict = assess(e)
+        counts[verdict.counted_as] += 1
+        if verdict.broken and e is not None:
+            counts["broken"] += 1
+            diags.append(broken_diagnostic(verdict, path, on_disk.get((e.msgctxt, e.msgid), 0)))
+        if not verdict.printable or e is None:
             untranslated.add(u.key)
-            counts["untranslated"] += 1
+            continue
+        texts[u.key] = e.msgstr
+        if verdict.state is State.REVIEWED:
+            words_reviewed += _words(u.text)
+        if verdict.state in (State.MACHINE, State.ACCEPTED):
+            prov = provenance(e)
+            if prov is not None:
+                credits.add(mt_credit(prov.format()))
 
-    def fallback(unit: Unit, err: PlaceholderError):
-        """A translation whose tags do not fit: publish the source, marked, and say so."""
-        e = by_key.get((unit.key, unit.text)) or by_key.get((None, unit.text))
-        diags.append(Diagnostic(
-            "tags", Severity.ERROR, f"translation not used: {err}",
-            Location(path, e.linenum or 0 if e is not None else 0),
-            hint="copy the numbered tags <1>…</1>, <2/> from the source text; the source was published instead",
-        ))
-        return None
+    def fallback(unit: Unit, err: PlaceholderError):  # pragma: no cover - assess() rules it out
+        raise AssertionError(f"assess() passed a translation whose tags do not fit: {unit.key}: {err}")
 
     localized = reassemble(doc, texts, on_error=fallback)
-    if diags:  # recount the passages that fell back to the source
-        bad = {d for d in texts if d not in untranslated}
-        for key in list(bad):
-            u = unit_by_key[key]
-            e = by_key.get((u.key, u.text)) or by_key.get((None, u.text))
-            try:
-                decode(texts[key], u.placeholders)
-            except PlaceholderError:
-                st = state_of(e)
-                counts[POLICY[st].counted_as] -= 1
-                counts["untranslated"] += 1
-                untranslated.add(key)
-                if st is State.REVIEWED:
-                    words_reviewed -= _words(u.text)
     localized = replace(localized, meta=replace(
         localized.meta, lang=lang, authors=localized_authors(doc, localized, units, untranslated)))
     cov = Coverage(
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,
     )
-    translators = translators_from(pf.po.metadata) if counts["reviewed"] + counts["stale"] else ()
+    human = counts["reviewed"] + counts["accepted"] + counts["stale"] + counts["needs_work"]
+    translators = translators_from(pf.po.metadata) if human else ()
     edition = Edition(
         doc=localized, is_source=False, coverage=cov, translators=translators,
         machine_credits=tuple(sorted(c for c in credits if c)), untranslated_keys=frozenset(untranslated),

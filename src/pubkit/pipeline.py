@@ -226,19 +226,23 @@ def _remove_leftovers(cfg: Config) -> None:
     """Temporary files of a run that was killed mid-render (never complete editions)."""
     if cfg.dist.is_dir():
         inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
-        for p in cfg.dist.glob(".*.part"):
+        # ".x.part" (a render in progress) and atomic_write's own ".<name>.<random>.tmp"
+        for p in [*cfg.dist.glob(".*.part"), *cfg.dist.glob(".*.tmp")]:
             p.unlink(missing_ok=True)
 
 
 def write_checksums(cfg: Config) -> None:
-    """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name."""
+    """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name: the editions
+    of current articles only (an edition of a removed article is never listed)."""
     if not cfg.dist.is_dir():
         return
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
+    current = {f"{article_slug(src, cfg.root)}.{lang}.{fmt}" for src in article_paths(cfg)
+               for lang in cfg.edition_langs for fmt in FORMATS}
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        name = p.name  # only pubkit's own editions: regular files with printable names
-        if p.suffix in (".epub", ".pdf") and not name.startswith(".") and name.isprintable():
+        name = p.name  # only current editions: regular files with printable names
+        if name in current and name.isprintable():
             digest = _sha256(p)  # None for a link, FIFO or unreadable file: never a malformed line
             if digest:
                 lines.append(f"{digest}  {name}\n")

@@ -21,7 +21,7 @@ class Memory:
     def add(self, pf: PoFile, where: str) -> None:
         for e in pf.po:
             st = state_of(e)
-            if st is State.REVIEWED:
+            if st in (State.REVIEWED, State.ACCEPTED):
                 rank = 0
             elif st is State.OBSOLETE and e.msgstr.strip() and not e.fuzzy:
                 rank = 1

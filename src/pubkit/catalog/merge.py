@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import polib
 
 from .memory import Memory
-from .states import PUBKIT_PREFIXES, TM, State, normalize, set_pubkit_line, state_of
+from .states import PUBKIT_PREFIXES, TM, State, keep_approved, normalize, set_pubkit_line, state_of
 from .template import TemplateEntry
 
 THRESHOLD = 0.6
@@ -131,6 +131,8 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
         if not base.fuzzy or not base.previous_msgid:
             e.previous_msgid = base.msgid  # what the translation was made for
             e.previous_msgctxt = base.msgctxt
+            if not base.fuzzy:
+                keep_approved(e)  # an approved draft is human work: stale, never redrafted
         if e.previous_msgid == e.msgid and state_of(base) is State.STALE:
             # the source went back to the text this was reviewed for: reviewed again
             e.previous_msgid = e.previous_msgctxt = None

@@ -199,15 +199,12 @@ def dumps(po: polib.POFile) -> str:
 def save(pf: PoFile, *, root: Path | None = None) -> bool:
     """Write the file atomically if its text changed; never over a file edited meanwhile.
 
-    Returns whether anything was written. ``X-Generator`` names pubkit only when pubkit
-    actually rewrote the file, so a no-op run leaves a reviewer tool's header alone.
+    Returns whether anything was written. Header fields an editor wrote (``X-Generator``,
+    ``Last-Translator`` …) are kept as they are; a new file's header names pubkit.
     """
     text = dumps(pf.po)
     if text == pf.text:
         return False
-    if pf.po.metadata.get("X-Generator") != f"pubkit {__version__}":
-        pf.po.metadata["X-Generator"] = f"pubkit {__version__}"
-        text = dumps(pf.po)
     atomic_write(pf.path, text, expect_mtime_ns=pf.mtime_ns if pf.mtime_ns is not None else _absent(pf.path))
     pf.text = text
     pf.mtime_ns = pf.path.stat().st_mtime_ns

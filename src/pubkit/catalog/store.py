@@ -43,6 +43,8 @@ def stray_files(cfg: Config, slugs: set[str]) -> list[Diagnostic]:
     for path in sorted(cfg.translations.rglob("*.po")):
         shown = rel(path, cfg.root)
         parts = path.relative_to(cfg.translations).parts
+        if parts[0].startswith("."):
+            continue  # translations/.retired/ (invoke retire) and other hidden folders
         if len(parts) != 2:
             found.append(Diagnostic(
                 "po-misplaced", Severity.ERROR, "PO file outside translations/<lang>/", Location(shown),
@@ -56,16 +58,17 @@ def stray_files(cfg: Config, slugs: set[str]) -> list[Diagnostic]:
             ))
         elif path.stem not in slugs:
             found.append(Diagnostic(
-                "po-orphan", Severity.ERROR,
-                f"PO file for the article '{path.stem}', which is not in seeds/ any more", Location(shown),
-                hint="restore the article, or move this file out of translations/ "
-                     "(it may hold reviewed work, so pubkit never deletes it)",
+                "po-orphan", Severity.WARNING,
+                f"PO file for the article '{path.stem}', which is not in seeds/ any more; "
+                "it is left alone and nothing is built from it", Location(shown),
+                hint=f"`invoke retire --article {path.stem}` moves its translations to translations/.retired/ "
+                     "and its editions out of dist/ (nothing is deleted); or restore the article",
             ))
     return found
 
 
 def raise_for_strays(cfg: Config, slugs: set[str]) -> None:
-    strays = stray_files(cfg, slugs)
+    strays = [d for d in stray_files(cfg, slugs) if d.severity is Severity.ERROR]
     if strays:
         first = strays[0]
         more = f" (and {len(strays) - 1} more)" if len(strays) > 1 else ""

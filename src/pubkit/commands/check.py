@@ -16,7 +16,7 @@ from ..config import load_config
 from ..errors import CheckFailed, Severity
 from ..outline import guess_diagnostics
 from ..project import load_articles
-from ..ui import out_console
+from ..ui import err_console, out_console
 from .update import select_langs
 
 
@@ -44,6 +44,17 @@ def collect(cfg, langs=None, article: str | None = None) -> list:
     return found
 
 
+def report(found: list, *, to_stderr: bool = False) -> int:
+    """Print findings and a summary line; return the number of errors."""
+    console = err_console if to_stderr else out_console
+    for d in found:
+        console.print(d.format(), markup=False)
+    n = {s: sum(1 for d in found if d.severity is s) for s in Severity}
+    console.print(f"{n[Severity.ERROR]} error(s), {n[Severity.WARNING]} warning(s), "
+                  f"{n[Severity.INFO]} note(s)", markup=False)
+    return n[Severity.ERROR]
+
+
 def run(root: Path | None = None, langs=None, article: str | None = None, strict: bool = False,
         as_json: bool = False, **_ignored) -> int:
     cfg = load_config(root)
@@ -51,11 +62,7 @@ def run(root: Path | None = None, langs=None, article: str | None = None, strict
     if as_json:
         out_console.print_json(json.dumps([d.as_dict() for d in found], ensure_ascii=False))
     else:
-        for d in found:
-            out_console.print(d.format(), markup=False)
-        n = {s: sum(1 for d in found if d.severity is s) for s in Severity}
-        out_console.print(f"{n[Severity.ERROR]} error(s), {n[Severity.WARNING]} warning(s), "
-                          f"{n[Severity.INFO]} note(s)", markup=False)
+        report(found)
     errors = sum(1 for d in found if d.severity is Severity.ERROR)
     if strict and errors:
         raise CheckFailed(f"{errors} error(s) found", hint="fix them in the PO files and run `invoke check` again")

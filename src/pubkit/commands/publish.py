@@ -5,21 +5,38 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..config import load_config
-from ..errors import MissingError
+from ..errors import CheckFailed, MissingError, Severity
 from ..fsio import project_lock
 from ..pipeline import build
 from ..ui import info
+from .retire import tidy_dist
 from .build import summarize
 
 
-def run(root: Path, langs=None, article=None, translate=True, **_) -> int:
+def run(root: Path, langs=None, article=None, translate=True, strict: bool = False, **_) -> int:
+    """Update, translate, check, build. The checks' errors and warnings are printed (the
+    edition prints the source for any translation it cannot use); with ``strict`` an error
+    stops the run before the build (exit 1)."""
+    from .build import check_options
+    from .check import collect, report
+
     cfg = load_config(root)
+    check_options(cfg, langs, article)
     with project_lock(cfg.root, wait=30):
         _update(cfg, langs, article)
         if translate:
             _translate(cfg, langs, article)
-        report = build(cfg, langs, article, log=info)
-    summarize(report)
+        targets = _targets(cfg, langs)
+        found = collect(cfg, targets, article) if targets else []
+        errors = report([d for d in found if d.severity is not Severity.INFO], to_stderr=True) if found else 0
+        if strict and errors:
+            raise CheckFailed(f"{errors} error(s) found; nothing was built",
+                              hint="fix them in the PO files (see above), or publish without --strict")
+        for moved in tidy_dist(cfg):
+            info(f"{moved.name}: its article is no longer in seeds/; moved out of dist/ to "
+                 f"{moved.parent.relative_to(cfg.root)}/")
+        result = build(cfg, langs, article, log=info)
+    summarize(result)
     _guesses(cfg, article)
     return 0
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import State, save, state_of
-from ..catalog.states import DRAFT, MT, format_mt, set_pubkit_line
+from ..catalog.states import Provenance, set_provenance, text_hash
 from ..config import Config, load_config
 from ..fsio import project_lock
 from ..project import load_articles
@@ -43,16 +43,28 @@ def needs_draft(entry) -> bool:
     return state_of(entry) in SENDS
 
 
-def apply_draft(entry, draft) -> None:
-    """Write a machine draft into an entry: fuzzy, with provenance and the draft's text."""
+def apply_draft(entry, draft, *, date: str | None = None) -> None:
+    """Write a machine draft into an entry: fuzzy, with one short provenance line (engine,
+    model and version, score, date, and the draft's hash, not its text)."""
     text = " ".join(draft.text.split())
     entry.msgstr = text
     if "fuzzy" not in entry.flags:
         entry.flags.append("fuzzy")
     entry.previous_msgid = None
     entry.previous_msgctxt = None
-    set_pubkit_line(entry, MT, format_mt(draft.engine, draft.model, draft.version, draft.score))
-    set_pubkit_line(entry, DRAFT, text)
+    prov = Provenance(draft.engine, f"{draft.model} {draft.version}", round(float(draft.score), 3),
+                      date if date is not None else draft_date(), text_hash(text))
+    set_provenance(entry, prov, reviewed=False)
+
+
+def draft_date() -> str:
+    """Today (UTC), or SOURCE_DATE_EPOCH's date, so reproducible runs write the same files."""
+    import os
+    from datetime import datetime, timezone
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    return when.date().isoformat()
 
 
 def _default_factory(device: str, threads: int) -> EngineFactory:

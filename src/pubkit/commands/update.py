@@ -14,7 +14,7 @@ from pathlib import Path
 from ..catalog import LanguageCatalogs, MergeReport, PoFile, load_language, merged, save
 from ..catalog.store import raise_for_strays
 from ..config import Config, load_config
-from ..errors import ConfigError, Location
+from ..errors import Location, MissingError
 from ..fsio import project_lock
 from ..model import Document
 from ..project import load_articles
@@ -33,9 +33,9 @@ def select_langs(cfg: Config, langs) -> list[str]:
         return list(cfg.targets)
     for lang in langs:
         if lang not in cfg.targets:
-            raise ConfigError(
-                f"'{lang}' is not a target language", location=Location(cfg.root / "pubkit.toml"),
-                hint="targets: " + ", ".join(cfg.targets),
+            raise MissingError(
+                f"no target language '{lang}' in this project", location=Location(cfg.root / "pubkit.toml"),
+                hint="known: " + ", ".join(cfg.targets) + " (add more to `targets`)",
             )
     return list(langs)
 
@@ -81,4 +81,9 @@ def run(root: Path | None = None, langs=None, article: str | None = None, verbos
              f"obsoleted {rep.obsoleted})")
     if not result.written and verbose:
         info("translation files are up to date")
+    if verbose:
+        from ..catalog import stray_files
+
+        for d in stray_files(cfg, {d.meta.slug for d in all_docs}):
+            info(d.format())
     return 0

@@ -1,0 +1,137 @@
+"""`invoke retire --article SLUG`: take an article out of the project without deleting anything.
+
+Why: removing an article's seed must not block every later run, and its reviewed
+translations are work nobody should lose. Retiring moves, under the project lock and each
+with one rename:
+
+- the seed and its ``.yaml`` (if still there) to ``seeds/.retired/``,
+- every ``translations/<lang>/<slug>.po`` to ``translations/.retired/<lang>/<slug>.po``,
+- its editions ``dist/<slug>.<lang>.<fmt>`` to ``.pubkit/retired/<slug>/``,
+
+then rewrites ``dist/SHA256SUMS`` so it lists current articles only. A name already taken
+in a ``.retired`` folder gets a number (``<slug>.2.po``), so an earlier retirement is kept.
+Restoring is moving the files back.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Config, load_config
+from ..errors import MissingError
+from ..fsio import project_lock
+from ..pipeline import FORMATS, _slug_of, write_checksums
+from ..project import article_paths
+from ..readers.source import SIDECAR_SUFFIX
+from ..ui import info
+
+RETIRED = ".retired"
+RETIRED_EDITIONS = Path(".pubkit") / "retired"
+
+
+@dataclass
+class RetireResult:
+    moved: list[tuple[Path, Path]] = field(default_factory=list)  # (from, to)
+
+
+def translation_slugs(cfg: Config) -> set[str]:
+    """Slugs that have a PO file in a target language's folder."""
+    return {p.stem for lang in cfg.targets for p in (cfg.translations / lang).glob("*.po")}
+
+
+def current_slugs(cfg: Config) -> dict[str, Path]:
+    """slug -> seed file, without parsing the articles."""
+    return {_slug_of(p): p for p in article_paths(cfg)}
+
+
+def edition_files(cfg: Config, slug: str) -> list[Path]:
+    return [cfg.dist / f"{slug}.{lang}.{fmt}" for lang in cfg.edition_langs for fmt in FORMATS
+            if (cfg.dist / f"{slug}.{lang}.{fmt}").is_file()]
+
+
+def stray_editions(cfg: Config, slugs) -> list[Path]:
+    """Editions in dist/ of articles that are not current (seed removed or retired)."""
+    if not cfg.dist.is_dir():
+        return []
+    names = {f".{lang}.{fmt}" for lang in cfg.edition_langs for fmt in FORMATS}
+    out = []
+    for p in sorted(cfg.dist.iterdir()):
+        if not p.is_file() or p.name.startswith("."):
+            continue
+        for end in names:
+            if p.name.endswith(end) and p.name[: -len(end)] not in slugs:
+                out.append(p)
+    return out
+
+
+def _free(target: Path) -> Path:
+    n = 2
+    found = target
+    while found.exists():
+        found = target.with_name(f"{target.stem}.{n}{target.suffix}")
+        n += 1
+    return found
+
+
+def _move(src: Path, folder: Path, result: RetireResult) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = _free(folder / src.name)
+    os.replace(src, dest)
+    result.moved.append((src, dest))
+
+
+def move_editions(cfg: Config, slug: str, files: list[Path], result: RetireResult) -> None:
+    for p in files:
+        _move(p, cfg.root / RETIRED_EDITIONS / slug, result)
+
+
+def tidy_dist(cfg: Config) -> list[Path]:
+    """Move editions of articles no longer in seeds/ out of dist/ (to .pubkit/retired/),
+    so dist/ and SHA256SUMS only ever hold current articles; returns where they went."""
+    result = RetireResult()
+    slugs = set(current_slugs(cfg))
+    for p in stray_editions(cfg, slugs):
+        slug = p.name.rsplit(".", 2)[0]
+        move_editions(cfg, slug, [p], result)
+    if result.moved:
+        write_checksums(cfg)
+    return [dest for _, dest in result.moved]
+
+
+def retire(cfg: Config, slug: str) -> RetireResult:
+    """Move the article's seed, translations and editions aside; the caller holds the lock."""
+    seeds = current_slugs(cfg)
+    known = set(seeds) | translation_slugs(cfg) | {p.name.split(".")[0] for p in stray_editions(cfg, ())}
+    if slug not in known:
+        raise MissingError(f"no article or translation with the slug '{slug}'",
+                           hint="known: " + (", ".join(sorted(known)) or "none"))
+    result = RetireResult()
+    if slug in seeds:
+        seed = seeds[slug]
+        for p in (seed, seed.with_suffix(SIDECAR_SUFFIX)):
+            if p.is_file():
+                _move(p, cfg.seeds / RETIRED, result)
+    for lang in cfg.targets:
+        po = cfg.translations / lang / f"{slug}.po"
+        if po.is_file():
+            _move(po, cfg.translations / RETIRED / lang, result)
+    move_editions(cfg, slug, edition_files(cfg, slug), result)
+    write_checksums(cfg)
+    return result
+
+
+def run(root: Path | None = None, article: str | None = None, **_ignored) -> int:
+    cfg = load_config(root)
+    if not article:
+        from ..errors import UsageError
+
+        raise UsageError("which article? give --article SLUG",
+                         hint="known: " + ", ".join(sorted(set(current_slugs(cfg)) | translation_slugs(cfg))))
+    with project_lock(cfg.root, wait=30):
+        result = retire(cfg, article)
+    for src, dest in result.moved:
+        info(f"moved {src.relative_to(cfg.root)} → {dest.relative_to(cfg.root)}")
+    info(f"'{article}' retired: nothing was deleted; move the files back to restore it")
+    return 0
