@@ -108,10 +108,11 @@ def models_install(c, pair=None, file=None, url=None, index=None):
     _call("models", action="install", pair=pair, file=file, url=url, index=index)
 
 
-@task(name="remove", help={"pair": "the language pair to remove, e.g. en-ru"})
-def models_remove(c, pair):
+@task(name="remove", help={"pair": "the language pair to remove, e.g. en-ru",
+                           "keep_newest": "remove only the older versions of the pair"})
+def models_remove(c, pair, keep_newest=False):
     """Remove an installed model."""
-    _call("models", action="remove", pair=pair)
+    _call("models", action="remove", pair=pair, keep_newest=keep_newest)
 
 
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure"})

@@ -223,8 +223,14 @@ def load(cfg, source: str, target: str, *, device: str = "cpu", threads: int = 0
     if not chain:
         raise pk.missing_error(source, target, folder)
     engine = ArgosEngine(chain, device=device, threads=threads)
-    if engine.note:
-        from ..ui import info
+    from ..ui import info
 
+    dups = pk.duplicates(folder)
+    for pkg in chain:
+        if pkg.pair in dups:
+            others = ", ".join(p.version for p in dups[pkg.pair][:-1])
+            info(f"{pkg.pair}: using the newest installed version, {pkg.version} ({pkg.path.name}); also "
+                 f"installed: {others} (`invoke models.remove --pair {pkg.pair} --keep-newest` removes them)")
+    if engine.note:
         info(engine.note)
     return engine
