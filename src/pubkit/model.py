@@ -14,7 +14,6 @@ Normal form (readers produce it, tests assume it):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Union
 
 # ---------------------------------------------------------------- inline spans
 
@@ -26,12 +25,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Emph:
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Strong:
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Link:
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
     url: str
     title: str = ""
 
@@ -53,11 +52,11 @@ class Span:
     """A passage in another language than its surroundings (``lang`` is a BCP 47 tag):
     rendered with ``lang``/``xml:lang`` in XHTML and ``/Lang`` in the PDF."""
 
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
     lang: str = ""
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, Span]
+Inline = Text | Emph | Strong | Code | Link | Span
 CONTAINER_INLINES = (Emph, Strong, Link, Span)
 
 # ---------------------------------------------------------------------- blocks
@@ -94,7 +93,7 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class BlockQuote:
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     line: int = field(default=0, compare=False)
 
 
@@ -114,7 +113,7 @@ class Signature:
     line: int = field(default=0, compare=False)
 
 
-Block = Union[Heading, Paragraph, ListBlock, BlockQuote, Dateline, Signature]
+Block = Heading | Paragraph | ListBlock | BlockQuote | Dateline | Signature
 
 # -------------------------------------------------------------------- metadata
 
@@ -149,7 +148,7 @@ class Document:
     meta: Meta
     blocks: tuple[Block, ...]
 
-    def with_meta(self, **changes) -> "Document":
+    def with_meta(self, **changes) -> Document:
         return replace(self, meta=replace(self.meta, **changes))
 
 

@@ -30,7 +30,6 @@ from .model import (
     Inline,
     Link,
     ListBlock,
-    ListItem,
     Paragraph,
     Signature,
     Strong,

@@ -66,7 +66,8 @@ def list_models(cfg: Config, folder: Path) -> int:
     for pair, pkgs in pk.duplicates(folder).items():
         out_console.print(f"  {duplicate_note(pair, pkgs)}")
     if lacking:
-        out_console.print(f"The project lacks: {', '.join(lacking)}. Install them with `invoke models.install` "
+        out_console.print(f"The project lacks: {', '.join(lacking)}. "
+                          "Install them with `invoke models.install` "
                           "(or --file X.argosmodel without internet).")
     else:
         out_console.print("Every project language has a model.")
@@ -81,7 +82,8 @@ def duplicate_note(pair: str, pkgs: list[pk.Package]) -> str:
             f"`invoke models.remove --pair {pair} --keep-newest`.")
 
 
-def install(cfg: Config, folder: Path, *, pair: str | None, file: str | None, url: str | None, index: str | None) -> int:
+def install(cfg: Config, folder: Path, *, pair: str | None, file: str | None, url: str | None,
+            index: str | None) -> int:
     expect = pk.parse_pair(pair) if pair else None
     if file:
         path = Path(file).expanduser()
@@ -119,8 +121,10 @@ def _plan(entries: list[ix.IndexEntry], src: str, tgt: str, folder: Path, where:
         if all(picked):
             return [p for p in picked if isinstance(p, ix.IndexEntry)]
     raise MissingError(
-        f"the package index has no model for {src}→{tgt}" + ("" if "en" in (src, tgt) else " (nor via English)"),
-        hint=f"index: {where}; install a model file with `invoke models.install --file X.argosmodel --pair {src}-{tgt}`",
+        f"the package index has no model for {src}→{tgt}"
+        + ("" if "en" in (src, tgt) else " (nor via English)"),
+        hint=f"index: {where}; install a model file with "
+             f"`invoke models.install --file X.argosmodel --pair {src}-{tgt}`",
     )
 
 

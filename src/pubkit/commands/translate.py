@@ -100,7 +100,7 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
             drafts = engine.translate(chunk, progress=progress)
             if len(drafts) != len(chunk):
                 raise RuntimeError(f"engine returned {len(drafts)} drafts for {len(chunk)} texts")
-            by_text = dict(zip(chunk, drafts))
+            by_text = dict(zip(chunk, drafts, strict=True))
             touched = set()
             for pf, e in todo:
                 d = by_text.get(e.msgid)

@@ -15,6 +15,7 @@ import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError, Location, UnavailableError
 from . import packages as pk
@@ -94,8 +95,8 @@ class _Step:
     """One package loaded: tokenizer and CTranslate2 translator."""
 
     package: pk.Package
-    sp: object
-    translator: object
+    sp: Any  # sentencepiece.SentencePieceProcessor
+    translator: Any  # ctranslate2.Translator
     prefix: str
 
 
@@ -126,7 +127,8 @@ class ArgosEngine:
                                             inter_threads=self.inter, intra_threads=self.intra)
             except (RuntimeError, OSError, ValueError) as err:
                 if self.device == "cuda":
-                    raise UnavailableError(f"CUDA failed to load the model: {err}", hint="use --device cpu") from None
+                    raise UnavailableError(f"CUDA failed to load the model: {err}",
+                                           hint="use --device cpu") from None
                 raise InputError(f"the model cannot be loaded: {err}", location=Location(pkg.path),
                                  hint=f"reinstall it: invoke models.install --pair {pkg.pair}") from None
             self._steps.append(_Step(pkg, sp, tr, pkg.target_prefix))
@@ -146,15 +148,15 @@ class ArgosEngine:
                 if progress:
                     progress(k * len(sentences) + done, total)
             current, lp, nt = self._run(step, current, report)
-            logprob = [a + b for a, b in zip(logprob, lp)]
-            ntok = [a + b for a, b in zip(ntok, nt)]
+            logprob = [a + b for a, b in zip(logprob, lp, strict=True)]
+            ntok = [a + b for a, b in zip(ntok, nt, strict=True)]
         drafts, i = [], 0
         for prep in prepared:
             n = len(prep.sentences)
-            lp, nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
+            text_lp, text_nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
             text = tg.restore(prep, current[i:i + n])
             i += n
-            score = round(lp / nt * len(self._steps), 4) if nt else 0.0
+            score = round(text_lp / text_nt * len(self._steps), 4) if text_nt else 0.0
             drafts.append(Draft(text, min(score, 0.0), self.engine_name, self.model_name, self.model_version))
         if progress and not total:
             progress(0, 0)

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -55,9 +54,9 @@ def index_url(cfg: Any = None, override: str | None = None) -> str:
     if override:
         return override
     raw = getattr(cfg, "raw", None) or {}
-    models = raw.get("models") if isinstance(raw.get("models"), dict) else {}
+    models: dict[str, Any] = raw["models"] if isinstance(raw.get("models"), dict) else {}
     if models.get("index"):
-        return models["index"]
+        return str(models["index"])
     env = os.environ.get("ARGOS_PACKAGE_INDEX")
     if env:  # argostranslate's variable names the repository folder, not the file
         return env if env.endswith(".json") else env.rstrip("/") + "/index.json"
@@ -70,7 +69,8 @@ def _local_file(url: str) -> Path:
     if not path.exists():
         raise MissingError("no such file", location=Location(path), hint="check the path")
     if not path.is_file():
-        raise InputError("not a regular file (a device, FIFO or folder is never read)", location=Location(path),
+        raise InputError("not a regular file (a device, FIFO or folder is never read)",
+                         location=Location(path),
                          hint="give the path of the file itself")
     return path
 
@@ -82,7 +82,8 @@ def _open(url: str, *, allow_file: bool) -> IO[bytes]:
     if scheme in ("", "file"):
         if not allow_file:
             raise InputError(f"refused: the index links to a local file ({url})", location=Location(url),
-                             hint="an index may only link to http(s) downloads; install local files with --file")
+                             hint="an index may only link to http(s) downloads; "
+                                  "install local files with --file")
         return open(_local_file(url), "rb")
     if scheme not in ("http", "https"):
         raise InputError(f"refused: unsupported link scheme '{scheme}' ({url})", location=Location(url),
@@ -93,7 +94,7 @@ def _open(url: str, *, allow_file: bool) -> IO[bytes]:
     except urllib.error.HTTPError as err:
         raise MissingError(f"the server answered {err.code} {err.reason}", location=Location(url),
                            hint="check the URL (or the index's entry)") from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as err:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise UnavailableError(
             f"cannot reach {url}: {reason}", location=None,
@@ -104,7 +105,7 @@ def _open(url: str, *, allow_file: bool) -> IO[bytes]:
     if final not in ("http", "https"):  # a redirect elsewhere
         resp.close()
         raise InputError(f"refused: {url} redirects to a {final}:// link", location=Location(url))
-    return resp  # type: ignore[no-any-return]
+    return resp
 
 
 def _read_capped(resp: IO[bytes], cap: int, url: str) -> bytes:
@@ -125,7 +126,7 @@ def fetch_index(url: str, *, max_bytes: int | None = None) -> list[IndexEntry]:
     try:
         with _open(url, allow_file=True) as resp:
             data = _read_capped(resp, cap, url)
-    except (socket.timeout, TimeoutError, ConnectionError) as err:
+    except (TimeoutError, ConnectionError) as err:
         raise UnavailableError(f"reading the index {url} broke off: {err}",
                                hint="check the network and run the command again") from None
     return parse_index(data, url)
@@ -198,7 +199,7 @@ def download(url: str, folder: Path, *, size: int | None = None, sha256: str | N
             while True:
                 try:
                     chunk = resp.read(1 << 16)
-                except (socket.timeout, TimeoutError, ConnectionError, OSError) as err:
+                except (TimeoutError, ConnectionError, OSError) as err:
                     raise UnavailableError(f"the download of {url} broke off: {err}",
                                            hint="check the network and run the command again") from None
                 if not chunk:
@@ -207,7 +208,8 @@ def download(url: str, folder: Path, *, size: int | None = None, sha256: str | N
                 if got > cap:
                     raise InputError(f"refused: the download of {url} goes on past {cap // 1024**2} MB"
                                      + (" (the size the index gives)" if size else ""),
-                                     location=Location(url), hint="a broken or hostile server; nothing was kept")
+                                     location=Location(url),
+                                     hint="a broken or hostile server; nothing was kept")
                 out.write(chunk)
                 digest.update(chunk)
                 advance(len(chunk))

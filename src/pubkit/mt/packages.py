@@ -119,9 +119,11 @@ def read_metadata(folder: Path) -> dict[str, Any]:
         raise InputError("metadata.json lacks from_code/to_code", location=Location(path))
     for key in ("from_code", "to_code"):
         if not isinstance(meta[key], str) or not _CODE.fullmatch(meta[key]):
-            raise InputError(f"metadata.json: {key} {meta[key]!r} is not a language code", location=Location(path))
+            raise InputError(f"metadata.json: {key} {meta[key]!r} is not a language code",
+                             location=Location(path))
     if meta.get("type", "translate") != "translate":
-        raise InputError(f"package type '{meta.get('type')}' is not a translation model", location=Location(path))
+        raise InputError(f"package type '{meta.get('type')}' is not a translation model",
+                         location=Location(path))
     return meta
 
 
@@ -205,7 +207,8 @@ def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
     loc = Location(archive)
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise InputError(f"refused: the archive holds {len(infos)} entries (a model has at most {MAX_ENTRIES})",
+        raise InputError(f"refused: the archive holds {len(infos)} entries "
+                         f"(a model has at most {MAX_ENTRIES})",
                          location=loc, hint="a zip bomb or not a model package; nothing was installed")
     tops: set[str] = set()
     total = 0
@@ -222,10 +225,12 @@ def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
                              hint="the archive tries to write outside its folder; do not install it")
         total += info.file_size
         if total > max_bytes:
-            raise InputError(f"refused: the archive unpacks to more than {max_bytes // 1024**2} MB", location=loc,
+            raise InputError(f"refused: the archive unpacks to more than {max_bytes // 1024**2} MB",
+                             location=loc,
                              hint="a zip bomb or not a model package; raise [models] max_mb if it is genuine")
         if info.file_size > 64 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise InputError(f"refused: {name} inflates {info.file_size // max(info.compress_size, 1)}x (zip bomb)",
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise InputError(f"refused: {name} inflates {ratio}x (zip bomb)",
                              location=loc, hint="a model's weights barely compress; nothing was installed")
         tops.add(parts[0])
     size = archive.stat().st_size
@@ -248,7 +253,8 @@ def _extract(zf: zipfile.ZipFile, dest: Path, max_bytes: int, archive: Path) -> 
     for info in zf.infolist():
         target = dest.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
         if not target.resolve().is_relative_to(dest.resolve()):
-            raise InputError(f"refused: unsafe path in archive ({info.filename!r})", location=Location(archive))
+            raise InputError(f"refused: unsafe path in archive ({info.filename!r})",
+                             location=Location(archive))
         if info.is_dir():
             target.mkdir(parents=True, exist_ok=True)
             continue
@@ -343,8 +349,9 @@ def install_archive(archive: Path, folder: Path, *, expect: tuple[str, str] | No
             _discard(prev.path, stage)
         return load_package(final)
     except OSError as err:
-        raise EnvironmentProblem(f"cannot install the model: {err.strerror}", location=Location(folder),
-                                 hint="check free disk space and permissions; nothing was installed") from None
+        raise EnvironmentProblem(
+            f"cannot install the model: {err.strerror}", location=Location(folder),
+            hint="check free disk space and permissions; nothing was installed") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

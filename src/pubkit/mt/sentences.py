@@ -18,7 +18,8 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 e.g i.e a.m p.m
 """.split())
 # Abbreviations that stand before a number: "No. 5", "p. 12", "Art. 3", "vol. 2".
-NUMBER_ABBREVIATIONS = frozenset("no nos nr vol vols p pp fig figs art arts sec ch chap para ed eq op".split())
+NUMBER_ABBREVIATIONS = frozenset(
+    "no nos nr vol vols p pp fig figs art arts sec ch chap para ed eq op".split())
 
 # French sets a (narrow) space inside guillemets: « Partez ! »
 _BOUNDARY = re.compile(r"([.!?…]+)((?:[ \u00a0\u202f]?»)?[\"'”’»)\]]*)(\s+)")
@@ -70,7 +71,8 @@ def _splits(text: str, m: re.Match[str], start: int) -> bool:
     if m.group(1) != ".":
         return True  # "!", "?", "...", "…"
     word = sofar.rsplit(None, 1)[-1] if sofar else ""
-    if not m.group(2) and _LIST_NUMBER.match(word) and (word == sofar or sofar[:-len(word)].rstrip()[-1:] in ":;"):
+    listed = word == sofar or sofar[:-len(word)].rstrip()[-1:] in ":;"
+    if not m.group(2) and _LIST_NUMBER.match(word) and listed:
         return False  # "1. Open the box", "Steps: 1. Open": a list number is no sentence
     word = word.lstrip(_OPENERS)
     low = word.lower()

@@ -117,8 +117,8 @@ class BlockView:
     untranslated: bool = False
     ordered: bool = False
     start: int = 1
-    items: list["BlockView"] = field(default_factory=list)
-    blocks: list["BlockView"] = field(default_factory=list)
+    items: list[BlockView] = field(default_factory=list)
+    blocks: list[BlockView] = field(default_factory=list)
     text: str = ""  # plain text (headings: for tables of contents)
 
 
