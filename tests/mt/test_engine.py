@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+from pathlib import Path
+
 import pytest
 
 from pubkit.errors import InputError, MissingError, UnavailableError
@@ -128,6 +130,40 @@ def test_cublas_missing_is_named(monkeypatch):
 
     monkeypatch.setattr(ctypes, "CDLL", no_lib)
     assert "libcublas.so.12" in argos.check_cuda()
+
+
+def test_cublas_from_the_gpu_extra_is_found_without_ld_library_path(monkeypatch, tmp_path):
+    """The nvidia-cublas-cu12 wheel's layout (site-packages/nvidia/cublas/lib): loaded by full path
+    when the system has no CUDA 12 cuBLAS. Stand-ins are copies of a real shared library."""
+    import ctypes
+    import ctypes.util
+    import shutil
+
+    import ctranslate2
+
+    libdir = tmp_path / "site" / "nvidia" / "cublas" / "lib"
+    libdir.mkdir(parents=True)
+    real = next(Path(d) / "libz.so.1" for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+                                                "/usr/lib64") if (Path(d) / "libz.so.1").exists())
+    for name in argos.CUDA_LIBS:
+        shutil.copy(real, libdir / name)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    loaded = []
+    real_cdll = ctypes.CDLL
+
+    def system_has_none(name, *a, **k):
+        if "/" not in str(name) and str(name).startswith("libcublas"):
+            raise OSError(f"{name}: cannot open shared object file")
+        loaded.append(str(name))
+        return real_cdll(name, *a, **k)
+
+    monkeypatch.setattr(ctypes, "CDLL", system_has_none)
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    assert argos.pip_cublas_dirs() == [libdir]
+    assert argos.check_cuda() is None
+    assert loaded == [str(libdir / "libcublasLt.so.12"), str(libdir / "libcublas.so.12")]
+    shutil.rmtree(libdir)
+    assert "libcublas.so.12 and libcublasLt.so.12" in argos.check_cuda()
 
 
 def test_thread_plan():

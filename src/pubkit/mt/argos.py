@@ -14,6 +14,7 @@ import math
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,44 @@ def thread_plan(threads: int = 0) -> tuple[int, int]:
     return cores // 2, 2
 
 
+def pip_cublas_dirs() -> list[Path]:
+    """Folders holding CUDA 12 cuBLAS from the ``nvidia-cublas-cu12`` wheel (pubkit's ``gpu`` extra):
+    ``site-packages/nvidia/cublas/lib``, wherever ``nvidia.cublas`` is importable from."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("nvidia.cublas")
+    except (ImportError, ValueError):
+        return []
+    found = [Path(p) / "lib" for p in (spec.submodule_search_locations or [])] if spec else []
+    return [d for d in found if d.is_dir()]
+
+
+def load_cublas() -> str | None:
+    """Make CUDA 12 cuBLAS loadable by CTranslate2; None when done, else what is missing.
+
+    The system's libraries first; else the wheel's, loaded by full path with RTLD_GLOBAL, so that
+    CTranslate2's own ``dlopen("libcublas.so.12")`` finds them already loaded (the dynamic loader
+    matches the SONAME): no LD_LIBRARY_PATH, no symlinks. Lt first: libcublas needs it.
+    """
+    missing = []
+    for lib in reversed(CUDA_LIBS):
+        try:
+            ctypes.CDLL(lib, mode=ctypes.RTLD_GLOBAL)
+            continue
+        except OSError:
+            pass
+        for folder in pip_cublas_dirs():
+            try:
+                ctypes.CDLL(str(folder / lib), mode=ctypes.RTLD_GLOBAL)
+                break
+            except OSError:
+                continue
+        else:
+            missing.append(lib)
+    return " and ".join(reversed(missing)) or None
+
+
 def check_cuda() -> str | None:
     """None when CUDA can run CTranslate2 here, else what is missing (in words)."""
     import ctranslate2
@@ -62,12 +101,10 @@ def check_cuda() -> str | None:
         return f"CTranslate2 cannot query CUDA ({err})"
     if count < 1:
         return "no CUDA device (GPU and NVIDIA driver) is visible to CTranslate2"
-    for lib in CUDA_LIBS:
-        try:
-            ctypes.CDLL(lib)
-        except OSError:
-            return (f"{lib} (CUDA 12 cuBLAS, which ctranslate2 {ctranslate2.__version__} is built against) "
-                    "cannot be loaded")
+    missing = load_cublas()
+    if missing:
+        return (f"{missing} (CUDA 12 cuBLAS, which ctranslate2 {ctranslate2.__version__} is built against) "
+                "cannot be loaded")
     return None
 
 
@@ -84,8 +121,8 @@ def resolve_device(device: str) -> tuple[str, str]:
         return "cpu", f"CUDA not used: {problem}; translating on the CPU"
     raise UnavailableError(
         f"--device cuda cannot be used: {problem}",
-        hint=("install CUDA 12's cuBLAS (e.g. `pip install nvidia-cublas-cu12` and put its lib folder on "
-              "LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
+        hint=("install CUDA 12's cuBLAS: `pip install 'pubkit[gpu]'` (the nvidia-cublas-cu12 wheel, found "
+              "without LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
         else "use --device cpu (or auto, which falls back to the CPU)",
     )
 
