@@ -328,6 +328,13 @@ for k, v in {"XDG_DATA_HOME": root / "data", "XDG_CONFIG_HOME": root / "config",
     v.mkdir(parents=True, exist_ok=True)
     os.environ[k] = str(v)
 os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
+cache = root / "cache" / "argos-translate" / "spacy"
+if not (cache / "senter" / "model").exists():   # offline: seed the spaCy cache (ARGOS_NOTES)
+    import spacy
+    cache.mkdir(parents=True, exist_ok=True)
+    spacy.blank("xx").to_disk(cache)
+    (cache / "senter").mkdir(parents=True, exist_ok=True)
+    (cache / "senter" / "model").write_bytes(b"")
 import argostranslate.translate as T
 sentences = json.loads(sys.stdin.read())
 print(json.dumps([T.translate(s, "en", "ru") for s in sentences], ensure_ascii=False))
@@ -339,7 +346,9 @@ def parity(folder: Path, sentences: list[str], ours: list[str]) -> dict:
     on the same sentences (one batch): same text, sentence by sentence?"""
     py = setup_argos_venv()
     out = subprocess.run([str(py), "-c", PARITY, str(WORK / "argos-root"), str(folder)],
-                         input=json.dumps(sentences), capture_output=True, text=True, check=True)
+                         input=json.dumps(sentences), capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"argostranslate failed:\n{out.stderr[-3000:]}")
     theirs = json.loads(out.stdout.strip().splitlines()[-1])
     same = [a == b for a, b in zip(ours, theirs, strict=True)]
     # argos's decode turns every "_" into a space (ARGOS_NOTES): the one difference by design

@@ -188,3 +188,34 @@ def test_no_torch_or_stanza_imported(shared_packages, tmp_path):
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     for name in ("torch", "stanza"):
         assert name not in sys.modules
+
+
+def _greedy(lengths: list[int], size: int) -> list[int]:
+    """Token batches as CTranslate2 fills them: in length order, a batch closes before overflowing."""
+    batches: list[int] = []
+    for n in sorted(lengths):
+        if batches and batches[-1] + n <= size:
+            batches[-1] += n
+        else:
+            batches.append(n)
+    return batches
+
+
+def test_batch_size_gives_every_thread_the_same_number_of_batches():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.integers(1, 80), min_size=1, max_size=400), st.sampled_from([1, 2, 4, 8]),
+           st.sampled_from([256, 1024]))
+    def check(lengths, inter, limit):
+        batch = [["t"] * n for n in lengths]
+        size = argos.batch_size(batch, "tokens", limit, inter)
+        assert 1 <= size <= limit
+        wanted = inter * -(-sum(lengths) // (inter * limit))
+        if size < limit:  # not capped: CTranslate2 makes at most the wanted number of batches
+            assert len(_greedy(lengths, size)) <= wanted
+
+    check()
+    article = [24] * 109
+    assert len(_greedy(article, argos.batch_size([["t"] * n for n in article], "tokens", 1024, 2))) == 4
