@@ -245,8 +245,17 @@ def main() -> None:
                                  "batch_type": engine.batch_type}
     outputs: dict[str, list[str]] = {}
 
+    probes = []
+
+    # a fresh engine per repeat, as each `invoke translate` is: it probes the thread plans anew
+    # (loaded before the clock starts, like the direct runs' translators; the probe's second
+    # model load is inside the clock)
+    fresh = [load_engine(_Cfg(folder), "en", "ru") for _ in range(args.repeats)]
+
     def pubkit_run():
-        outputs["pubkit"] = [d.text for d in engine.translate(sentences)]
+        eng = fresh.pop()
+        outputs["pubkit"] = [d.text for d in eng.translate(sentences)]
+        probes.append(eng.probe["chosen"] if eng.probe else None)
 
     tasks["pubkit"] = pubkit_run
     for name, (ct, intra, _, mbs, bt) in DIRECT.items():
@@ -285,6 +294,7 @@ def main() -> None:
     if worker:
         report["argos"]["peak_rss_mb"] = round(worker.rss, 1)
         worker.close()
+    report["pubkit_probe_choices"] = probes  # the thread plan each repeat measured and chose
     report["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
 
     med = {n: statistics.median(w for w, _ in v) for n, v in runs.items()}

@@ -219,3 +219,21 @@ def test_batch_size_gives_every_thread_the_same_number_of_batches():
     check()
     article = [24] * 109
     assert len(_greedy(article, argos.batch_size([["t"] * n for n in article], "tokens", 1024, 2))) == 4
+
+
+def test_a_long_run_probes_both_thread_plans_and_keeps_the_output(engine_ru, monkeypatch):
+    """The first sentences go through each CPU thread plan once; the faster one translates the rest.
+    The drafts are the same as with no probe (the plans differ in speed only)."""
+    cfg, _ = engine_ru
+    texts = [f"Sentence number {i} is about the strike in Zhanaozen. It lasted {i} days." for i in range(40)]
+    monkeypatch.setattr(argos, "PROBE_MIN", 10**9)
+    plain = load_engine(cfg, "en", "ru", threads=2)
+    expected = [(d.text, d.score) for d in plain.translate(texts)]
+    assert plain.probe is None
+    monkeypatch.setattr(argos, "PROBE_MIN", 48)
+    probing = load_engine(cfg, "en", "ru", threads=2)
+    assert [(d.text, d.score) for d in probing.translate(texts)] == expected
+    assert [(p["inter"], p["intra"]) for p in probing.probe["plans"]] == [(2, 1), (1, 2)]
+    assert (probing.inter, probing.intra) in {(2, 1), (1, 2)}
+    pivot = load_engine(cfg, "fr", "ru", threads=2)  # the second package follows the chosen plan
+    assert len(pivot.translate(texts)) == len(texts) and pivot.probe is not None

@@ -29,6 +29,10 @@ LENGTH_PENALTY = 0.2
 # similar lengths and waste little padding), as many per parallel translator (see batch_size).
 CPU_BATCH = ("tokens", 1024)
 CUDA_BATCH = ("examples", 256)
+# A run of at least this many sentences measures, on its own first sentences, which CPU thread plan
+# is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice.
+PROBE_MIN = 48
+PROBE_SENTENCES = 12
 DEVICES = ("cpu", "cuda", "auto")
 CUDA_LIBS = ("libcublas.so.12", "libcublasLt.so.12")
 
@@ -153,6 +157,7 @@ class _Step:
     sp: Any  # sentencepiece.SentencePieceProcessor
     translator: Any  # ctranslate2.Translator
     prefix: str
+    plan: tuple[int, int]  # (inter_threads, intra_threads) of the translator
 
 
 class ArgosEngine:
@@ -177,16 +182,25 @@ class ArgosEngine:
         for pkg in route:
             try:
                 sp = spm.SentencePieceProcessor(model_file=str(pkg.path / "sentencepiece.model"))
-                tr = ctranslate2.Translator(str(pkg.path / "model"), device=self.device,
-                                            compute_type=self.compute_type,
-                                            inter_threads=self.inter, intra_threads=self.intra)
+                tr = self._load(pkg, self.inter, self.intra)
             except (RuntimeError, OSError, ValueError) as err:
                 if self.device == "cuda":
                     raise UnavailableError(f"CUDA failed to load the model: {err}",
                                            hint="use --device cpu") from None
                 raise InputError(f"the model cannot be loaded: {err}", location=Location(pkg.path),
                                  hint=f"reinstall it: invoke models.install --pair {pkg.pair}") from None
-            self._steps.append(_Step(pkg, sp, tr, pkg.target_prefix))
+            self._steps.append(_Step(pkg, sp, tr, pkg.target_prefix, (self.inter, self.intra)))
+        cores = self.inter * self.intra
+        # (inter, intra) candidates: batches in parallel, or one batch on every core
+        self._plans = [(self.inter, self.intra), (1, cores)] if self.device == "cpu" and cores > 1 else []
+        self.probe: dict[str, Any] | None = None
+
+    def _load(self, pkg: pk.Package, inter: int, intra: int) -> Any:
+        import ctranslate2
+
+        return ctranslate2.Translator(str(pkg.path / "model"), device=self.device,
+                                      compute_type=self.compute_type, inter_threads=inter,
+                                      intra_threads=intra)
 
     # ------------------------------------------------------------------ public
 
@@ -229,6 +243,12 @@ class ArgosEngine:
         if not todo:
             report(len(sentences))
             return out, lps, nts
+        if self._plans and self.probe is None and len(todo) >= PROBE_MIN:
+            todo = self._probe(step, tokens, todo, out, lps, nts)
+            report(len(sentences) - len(todo))
+        elif self._plans and step.plan != (self.inter, self.intra):  # pivot's second step: the chosen plan
+            step.plan = (self.inter, self.intra)
+            step.translator = self._load(step.package, *step.plan)
         batch = [tokens[i] for i in todo]
         # every inter thread gets work even for a handful of sentences
         size = batch_size(batch, self.batch_type, self.max_batch, self.inter)
@@ -259,6 +279,38 @@ class ArgosEngine:
                 raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None
             raise
         return out, lps, nts
+
+    def _probe(self, step: _Step, tokens: list[list[str]], todo: list[int], out: list[str],
+               lps: list[float], nts: list[int]) -> list[int]:
+        """Translate the first sentences half with each thread plan, keep the faster; returns what is left.
+
+        Which plan wins depends on the machine and its load, not only on the core count: on 2 quiet
+        cores two batches in parallel (1 thread each) are 1.4x faster than one batch on both cores;
+        on 2 cores shared with a dozen other processes one batch on both cores was 2.3x faster
+        (bench/README.md). Both plans give the same output, so the probe's translations are kept:
+        it costs one extra model load, no extra translation.
+        """
+        n = PROBE_SENTENCES
+        timings = []
+        for k, (inter, intra) in enumerate(self._plans):
+            part = todo[k * n:(k + 1) * n]
+            tr = step.translator if k == 0 else self._load(step.package, inter, intra)
+            start = time.perf_counter()
+            results = tr.translate_batch(
+                [tokens[i] for i in part], target_prefix=[[step.prefix]] * len(part) if step.prefix else None,
+                max_batch_size=batch_size([tokens[i] for i in part], self.batch_type, self.max_batch, inter),
+                batch_type=self.batch_type, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY,
+                num_hypotheses=1, return_scores=True, replace_unknowns=True)
+            seconds = time.perf_counter() - start
+            for i, result in zip(part, results, strict=True):
+                self._collect(step, result, i, out, lps, nts)
+            timings.append((seconds / max(1, sum(len(tokens[i]) for i in part)), inter, intra, tr))
+        best = min(timings, key=lambda t: t[0])
+        self.inter, self.intra = best[1], best[2]
+        step.translator, step.plan = best[3], (best[1], best[2])
+        self.probe = {"plans": [{"inter": t[1], "intra": t[2], "ms_per_token": round(t[0] * 1000, 3)}
+                                for t in timings], "chosen": {"inter": best[1], "intra": best[2]}}
+        return todo[len(self._plans) * n:]
 
     @staticmethod
     def _collect(step: _Step, result, i: int, out, lps, nts) -> None:
