@@ -30,8 +30,10 @@ LENGTH_PENALTY = 0.2
 CPU_BATCH = ("tokens", 1024)
 CUDA_BATCH = ("examples", 256)
 # A run of at least this many sentences measures, on its own first sentences, which CPU thread plan
-# is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice.
-PROBE_MIN = 48
+# is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice. The probe
+# costs a second model load (about 1.2 CPU seconds for a transformer-base model: 25% of translating
+# the 108-sentence article, bench/README.md), so it pays only on long runs.
+PROBE_MIN = 400
 PROBE_SENTENCES = 12
 DEVICES = ("cpu", "cuda", "auto")
 CUDA_LIBS = ("libcublas.so.12", "libcublasLt.so.12")
