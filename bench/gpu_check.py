@@ -2,8 +2,9 @@
 """GPU check: `--device cuda` explains a missing cuBLAS 12, and with it, throughput against the CPU.
 
 Run on a machine with an NVIDIA GPU (bench/README.md, "GPU"). Phase ``message`` runs with the
-machine as it is; phase ``speed`` needs ``libcublas.so.12`` on LD_LIBRARY_PATH (on CUDA-13-only
-machines: symlinks to the CUDA 13 libraries, as ARGOS notes describe; measurement only).
+machine as it is and says where CUDA 12 cuBLAS comes from; phase ``speed`` needs it: the ``gpu``
+extra (``pip install -e '.[gpu]'``: the nvidia-cublas-cu12 wheel, which the engine loads by path)
+or a system CUDA 12.
 
     python bench/gpu_check.py message|speed [--copies 20]
 """
@@ -49,6 +50,9 @@ def main() -> None:
         pk.install_archive(build(article.read_text(encoding="utf-8"), work, "en", "ru", preset="base"), folder)
     cfg = _Cfg(folder)
     if args.phase == "message":
+        from pubkit.mt import argos
+
+        print(json.dumps({"wheel_cublas_dirs": [str(d) for d in argos.pip_cublas_dirs()]}))
         try:
             engine = load_engine(cfg, "en", "ru", device="cuda")
             print(json.dumps({"cuda": "usable", "device": engine.device}))

@@ -5,7 +5,7 @@ Why one run with interleaved repeats: the machine is shared and noisy, so only r
 side by side mean anything. argostranslate runs in its own virtualenv (bench/.venv-argos, torch
 CPU wheel) as a worker process that times its own calls; only one side computes at a time.
 
-    .venv/bin/python bench/translate.py [--repeats 3] [--setup-argos] [--skip-argos] [--json OUT]
+    .venv/bin/python bench/translate.py [--repeats 5] [--skip-argos] [--parity] [--json OUT]
 
 See bench/README.md for what is measured and the recorded numbers.
 """
@@ -31,12 +31,30 @@ ARTICLE = ROOT / "seeds" / "kazakh-workers-revolt-2022.txt"
 WORK = HERE / ".work"
 ARGOS_VENV = HERE / ".venv-argos"
 # direct translate_batch configurations: (compute_type, intra, inter, max_batch_size, batch_type)
+# (inter and intra as for 2 cores; on N cores the bench scales inter to N // intra)
 DIRECT = {
-    "direct_int8_i1_x2_b32": ("int8", 1, 2, 32, "examples"),
-    "direct_int8_i1_x2_b16": ("int8", 1, 2, 16, "examples"),
-    "direct_int8_i2_x1_b32": ("int8", 2, 1, 32, "examples"),
-    "direct_int8_i1_x2_t1024": ("int8", 1, 2, 1024, "tokens"),
+    "direct_int8_i1_b32": ("int8", 1, 0, 32, "examples"),
+    "direct_int8_i1_b16": ("int8", 1, 0, 16, "examples"),
+    "direct_int8_i1_b8": ("int8", 1, 0, 8, "examples"),
+    "direct_int8_i2_b32": ("int8", 2, 0, 32, "examples"),
+    "direct_int8_i1_t1024": ("int8", 1, 0, 1024, "tokens"),
+    "direct_int8_i1_t512": ("int8", 1, 0, 512, "tokens"),
 }
+THREAD_VARS = ("OMP_NUM_THREADS", "OMP_WAIT_POLICY", "MKL_NUM_THREADS", "CT2_USE_EXPERIMENTAL_PACKED_GEMM",
+               "CT2_CUDA_ALLOCATOR", "ARGOS_INTER_THREADS", "ARGOS_INTRA_THREADS", "ARGOS_COMPUTE_TYPE",
+               "ARGOS_BATCH_SIZE", "ARGOS_CHUNK_TYPE")
+
+
+def machine() -> dict:
+    """What every result is recorded with: the CPU, the cores this process may use, the load, threads."""
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), "unknown")
+    import ctranslate2
+
+    return {"cpu_model": model, "logical_cpus": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)),
+            "loadavg_1_5_15": [round(x, 2) for x in os.getloadavg()], "ctranslate2": ctranslate2.__version__,
+            "python": sys.version.split()[0],
+            "thread_env": {k: os.environ[k] for k in THREAD_VARS if k in os.environ}}
 
 
 def rss_mb() -> float:
@@ -123,17 +141,24 @@ import argostranslate.translate as T
 text = sys.stdin.readline()
 text = json.loads(text)
 cached = T.get_translation_from_codes("en", "ru")
-print(json.dumps({"ready": True, "torch": "torch" in sys.modules}), flush=True)
+import argostranslate.settings as S
+import torch
+print(json.dumps({"ready": True, "torch": "torch" in sys.modules, "torch_threads": torch.get_num_threads(),
+                  "torch_interop_threads": torch.get_num_interop_threads(),
+                  "argos_settings": {"inter_threads": S.inter_threads, "intra_threads": S.intra_threads,
+                                     "compute_type": S.compute_type, "batch_size": S.batch_size,
+                                     "beam_size": S.beam_size, "chunk_type": os.environ.get("ARGOS_CHUNK_TYPE")}}),
+      flush=True)
 for line in sys.stdin:
     cmd = json.loads(line)
     if cmd == "quit":
         break
     cached.cache = {}   # CachedTranslation remembers the last call: clear it between repeats
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     out = T.translate(text, "en", "ru")
-    dt = time.perf_counter() - t
+    dt, dc = time.perf_counter() - t, time.process_time() - c
     hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
-    print(json.dumps({"s": dt, "rss_mb": int(hwm) / 1024,
+    print(json.dumps({"s": dt, "cpu_s": dc, "rss_mb": int(hwm) / 1024,
                       "chars": len(out)}), flush=True)
 '''
 
@@ -147,12 +172,12 @@ class ArgosWorker:
         self.info = json.loads(self.proc.stdout.readline())
         self.rss = 0.0
 
-    def run(self) -> float:
+    def run(self) -> tuple[float, float]:
         self.proc.stdin.write('"run"\n')
         self.proc.stdin.flush()
         reply = json.loads(self.proc.stdout.readline())
         self.rss = reply["rss_mb"]
-        return reply["s"]
+        return reply["s"], reply["cpu_s"]
 
     def close(self):
         self.proc.stdin.write('"quit"\n')
@@ -188,14 +213,17 @@ def pubkit_peak(folder: Path, texts: list[str]) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--skip-argos", action="store_true")
+    ap.add_argument("--parity", action="store_true", help="also compare outputs sentence by sentence")
+    ap.add_argument("--only", help="comma-separated run names (default: all)")
     ap.add_argument("--json", help="write the report here too")
     args = ap.parse_args()
 
     import ctranslate2
     import sentencepiece as spm
 
+    from pubkit.mt import argos as engine_mod
     from pubkit.mt import load_engine
     from pubkit.mt import tags as tg
 
@@ -205,7 +233,8 @@ def main() -> None:
     sentences = [s for t in texts for s in tg.prepare(t).sentences]
     sp = spm.SentencePieceProcessor(model_file=str(pkg_dir / "sentencepiece.model"))
     tokens = [sp.encode(s, out_type=str) for s in sentences]
-    report = {"machine": {"cpus": os.cpu_count(), "ctranslate2": ctranslate2.__version__},
+    cores = engine_mod.cpu_count()
+    report = {"machine": machine(),
               "input": {"units": len(texts), "sentences": len(sentences), "source_tokens": sum(map(len, tokens)),
                         "words": sum(len(t.split()) for t in texts)}, "runs": {}}
 
@@ -214,20 +243,30 @@ def main() -> None:
     report["pubkit_settings"] = {"inter_threads": engine.inter, "intra_threads": engine.intra,
                                  "compute_type": engine.compute_type, "max_batch_size": engine.max_batch,
                                  "batch_type": engine.batch_type}
-    tasks["pubkit"] = lambda: engine.translate(texts)
-    engine_ex = load_engine(_Cfg(folder), "en", "ru")
-    engine_ex.batch_type, engine_ex.max_batch = "examples", 32  # the previous default, for comparison
-    tasks["pubkit_examples32"] = lambda: engine_ex.translate(texts)
-    out_tokens = {}
-    for name, (ct, intra, inter, mbs, bt) in DIRECT.items():
+    outputs: dict[str, list[str]] = {}
+
+    probes = []
+
+    # a fresh engine per repeat, as each `invoke translate` is: it probes the thread plans anew
+    # (loaded before the clock starts, like the direct runs' translators; the probe's second
+    # model load is inside the clock)
+    fresh = [load_engine(_Cfg(folder), "en", "ru") for _ in range(args.repeats)]
+
+    def pubkit_run():
+        eng = fresh.pop()
+        outputs["pubkit"] = [d.text for d in eng.translate(sentences)]
+        probes.append(eng.probe["chosen"] if eng.probe else None)
+
+    tasks["pubkit"] = pubkit_run
+    for name, (ct, intra, _, mbs, bt) in DIRECT.items():
+        inter = max(1, cores // intra)
         tr = ctranslate2.Translator(str(pkg_dir / "model"), compute_type=ct, intra_threads=intra,
                                     inter_threads=inter)
 
         def direct(tr=tr, mbs=mbs, bt=bt, name=name):
             res = tr.translate_batch(tokens, max_batch_size=mbs, batch_type=bt, beam_size=4,
                                      length_penalty=0.2, return_scores=True, replace_unknowns=True)
-            out_tokens[name] = sum(len(r.hypotheses[0]) for r in res)
-            return [sp.decode(r.hypotheses[0]) for r in res]
+            outputs[name] = [sp.decode(r.hypotheses[0]).strip() for r in res]
 
         tasks[name] = direct
 
@@ -236,41 +275,99 @@ def main() -> None:
         py = setup_argos_venv()
         argos_text = "\n".join(texts)  # argos splits paragraphs at newlines; one call for the article
         worker = ArgosWorker(py, folder, argos_text)
-        report["argos"] = {"torch_imported": worker.info["torch"], "chunk_type": "SPACY (offline, seeded cache)"}
+        report["argos"] = {k: v for k, v in worker.info.items() if k != "ready"}
         tasks["argos_translate"] = worker.run
+    if args.only:
+        keep = set(args.only.split(","))
+        tasks = {k: v for k, v in tasks.items() if k in keep or k == "pubkit"}
 
-    runs: dict[str, list[float]] = {}
+    runs: dict[str, list[tuple[float, float]]] = {}
     names = list(tasks)
     for r in range(args.repeats):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             value = tasks[name]()
-            dt = value if name == "argos_translate" else time.perf_counter() - t
-            runs.setdefault(name, []).append(dt)
-            print(f"repeat {r} {name:26s} {dt:7.2f}s", file=sys.stderr, flush=True)
+            wall, cpu = value if name == "argos_translate" else (time.perf_counter() - t, time.process_time() - c)
+            runs.setdefault(name, []).append((wall, cpu))
+            print(f"repeat {r} {name:26s} {wall:7.2f}s wall {cpu:7.2f}s cpu", file=sys.stderr, flush=True)
     if worker:
         report["argos"]["peak_rss_mb"] = round(worker.rss, 1)
         worker.close()
+    report["pubkit_probe_choices"] = probes  # the thread plan each repeat measured and chose
+    report["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
 
-    med = {n: statistics.median(v) for n, v in runs.items()}
-    best = min((n for n in med if n.startswith("direct")), key=med.get)
+    med = {n: statistics.median(w for w, _ in v) for n, v in runs.items()}
     for name, vals in runs.items():
-        row = {"median_s": round(med[name], 3), "min_s": round(min(vals), 3), "n": len(vals),
-               "pubkit_speedup": round(med[name] / med["pubkit"], 2)}
-        report["runs"][name] = row
-    report["best_direct"] = best
-    report["pubkit_vs_best_direct"] = round(med["pubkit"] / med[best], 3)
+        walls = sorted(w for w, _ in vals)
+        report["runs"][name] = {
+            "median_s": round(med[name], 3), "min_s": round(walls[0], 3), "max_s": round(walls[-1], 3),
+            "spread_pct": round(100 * (walls[-1] - walls[0]) / med[name], 1),
+            "cpu_median_s": round(statistics.median(c for _, c in vals), 3), "n": len(vals),
+            "pubkit_speedup": round(med[name] / med["pubkit"], 3),
+            "same_output_as_pubkit": outputs.get(name) == outputs.get("pubkit") if name in outputs else None,
+        }
+    direct_names = [n for n in med if n.startswith("direct")]
+    if direct_names:
+        best = min(direct_names, key=med.get)
+        report["best_direct"] = best
+        report["pubkit_vs_best_direct"] = round(med["pubkit"] / med[best], 3)
+        # per repeat, pubkit against the best direct run of the same repeat (both saw the same load)
+        report["pubkit_wins_per_repeat"] = sum(
+            runs["pubkit"][r][0] <= min(runs[n][r][0] for n in direct_names) for r in range(args.repeats))
     if "argos_translate" in med:
         report["pubkit_speedup_vs_argos"] = round(med["argos_translate"] / med["pubkit"], 1)
-    report["output_tokens"] = out_tokens.get(best)
+    if args.parity:
+        report["parity"] = parity(folder, sentences, outputs["pubkit"])
     report["pubkit_alone"] = pubkit_peak(folder, texts)
     report["bench_process_peak_rss_mb"] = rss_mb()
-    report["rerun_after_edit"] = rerun_after_edit(folder)
-    print(json.dumps(report, indent=2))
+    if not args.only:
+        report["rerun_after_edit"] = rerun_after_edit(folder)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.json).write_text(json.dumps(report, indent=2))
+        Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+PARITY = r'''
+import json, os, sys
+from pathlib import Path
+root = Path(sys.argv[1])
+for k, v in {"XDG_DATA_HOME": root / "data", "XDG_CONFIG_HOME": root / "config",
+             "XDG_CACHE_HOME": root / "cache", "ARGOS_PACKAGES_DIR": Path(sys.argv[2])}.items():
+    v.mkdir(parents=True, exist_ok=True)
+    os.environ[k] = str(v)
+os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
+cache = root / "cache" / "argos-translate" / "spacy"
+if not (cache / "senter" / "model").exists():   # offline: seed the spaCy cache (ARGOS_NOTES)
+    import spacy
+    cache.mkdir(parents=True, exist_ok=True)
+    spacy.blank("xx").to_disk(cache)
+    (cache / "senter").mkdir(parents=True, exist_ok=True)
+    (cache / "senter" / "model").write_bytes(b"")
+import argostranslate.translate as T
+sentences = json.loads(sys.stdin.read())
+print(json.dumps([T.translate(s, "en", "ru") for s in sentences], ensure_ascii=False))
+'''
+
+
+def parity(folder: Path, sentences: list[str], ours: list[str]) -> dict:
+    """argostranslate.translate() on each sentence alone (in the argos venv) against pubkit's engine
+    on the same sentences (one batch): same text, sentence by sentence?"""
+    py = setup_argos_venv()
+    out = subprocess.run([str(py), "-c", PARITY, str(WORK / "argos-root"), str(folder)],
+                         input=json.dumps(sentences), capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(f"argostranslate failed:\n{out.stderr[-3000:]}")
+    theirs = json.loads(out.stdout.strip().splitlines()[-1])
+    same = [a == b for a, b in zip(ours, theirs, strict=True)]
+    # argos's decode turns every "_" into a space (ARGOS_NOTES): the one difference by design
+    underscore = [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True))
+                  if a != b and a.replace("_", " ").split() == b.split()]
+    other = [i for i, ok in enumerate(same) if not ok and i not in underscore]
+    return {"sentences": len(sentences), "identical": sum(same), "differ_only_by_underscore": len(underscore),
+            "differ_otherwise": len(other),
+            "examples": [{"source": sentences[i], "pubkit": ours[i], "argos": theirs[i]} for i in other[:5]]}
 
 
 def rerun_after_edit(folder: Path) -> dict:

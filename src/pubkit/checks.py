@@ -239,7 +239,7 @@ def load_glossary(path: Path, root: Path | None = None) -> list[GlossaryTerm]:
         if len(row) > len(head):
             raise InputError(f"row has {len(row)} cells but the header has {len(head)}",
                              location=Location(shown, n), hint="quote cells that contain commas")
-        cells = dict(zip(head, (c.strip() for c in row)))
+        cells = dict(zip(head, (c.strip() for c in row), strict=False))
         targets = {k: tuple(f.strip() for f in v.split("|") if f.strip())
                    for k, v in cells.items() if k not in GLOSSARY_COLUMNS and v}
         if cells.get("term"):

@@ -15,7 +15,7 @@ import os
 import re
 import uuid
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from .catalog import State, load_language, merged
 from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD
@@ -44,7 +44,7 @@ def broken_diagnostic(verdict: Verdict, path, line: int) -> Diagnostic:
 def build_date(doc: Document) -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
+        return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
     return doc.meta.date
 
 
@@ -77,7 +77,7 @@ def localized_authors(doc: Document, localized: Document, units: list[Unit],
     edition names the author, so a French edition does not print the English name.
     """
     authors = doc.meta.authors
-    sigs = [(s, t) for s, t in zip(doc.blocks, localized.blocks) if isinstance(s, Signature)]
+    sigs = [(s, t) for s, t in zip(doc.blocks, localized.blocks, strict=False) if isinstance(s, Signature)]
     if len(authors) != 1 or len(sigs) != 1:
         return authors
     src_sig, tr_sig = sigs[0]

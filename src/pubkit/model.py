@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Union
 
 # ---------------------------------------------------------------- inline spans
 
@@ -28,12 +27,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Emph:
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
 class Strong:
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
 
 
 @dataclass(frozen=True)
@@ -45,7 +44,7 @@ class Code:
 
 @dataclass(frozen=True)
 class Link:
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
     url: str
     title: str = ""
 
@@ -55,7 +54,7 @@ class Span:
     """A passage in another language than its surroundings (``lang`` is a BCP 47 tag):
     rendered with ``lang``/``xml:lang`` in XHTML and ``/Lang`` in the PDF."""
 
-    children: tuple["Inline", ...]
+    children: tuple[Inline, ...]
     lang: str = ""
 
 
@@ -71,7 +70,7 @@ class NoteRef:
     id: str
 
 
-Inline = Union[Text, Emph, Strong, Code, Link, Span, LineBreak, NoteRef]
+Inline = Text | Emph | Strong | Code | Link | Span | LineBreak | NoteRef
 CONTAINER_INLINES = (Emph, Strong, Link, Span)
 LEAF_INLINES = (LineBreak, NoteRef)  # no text of their own: tags in units, never translated
 
@@ -97,7 +96,7 @@ class ListItem:
     (``blocks``: a nested list, more paragraphs, a quotation)."""
 
     content: tuple[Inline, ...]
-    blocks: tuple["Block", ...] = ()
+    blocks: tuple[Block, ...] = ()
     line: int = field(default=0, compare=False)
 
 
@@ -122,7 +121,7 @@ class ListBlock:
 class BlockQuote:
     """A block quotation, with who said it (``attribution``, "— name") where given."""
 
-    blocks: tuple["Block", ...]
+    blocks: tuple[Block, ...]
     line: int = field(default=0, compare=False)
     attribution: tuple[Inline, ...] = ()
 
@@ -172,7 +171,7 @@ class Signature:
     line: int = field(default=0, compare=False)
 
 
-Block = Union[Heading, Paragraph, ListBlock, BlockQuote, Dateline, Signature, CodeBlock, Table, Image]
+Block = Heading | Paragraph | ListBlock | BlockQuote | Dateline | Signature | CodeBlock | Table | Image
 
 
 @dataclass(frozen=True)
@@ -241,7 +240,7 @@ class Document:
     notes: tuple[Note, ...] = ()
     guesses: tuple[Guess, ...] = field(default=(), compare=False)
 
-    def with_meta(self, **changes) -> "Document":
+    def with_meta(self, **changes) -> Document:
         return replace(self, meta=replace(self.meta, **changes))
 
 

@@ -203,7 +203,7 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
                 log(f"built {j.out.relative_to(cfg.root)}")
         atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True), root=cfg.root)
 
-    args = [(str(cfg.root), s, l, [(j.fmt, str(j.out)) for j in js]) for (s, l), js in groups.items()]
+    args = [(str(cfg.root), s, lg, [(j.fmt, str(j.out)) for j in js]) for (s, lg), js in groups.items()]
     if workers > 1 and len(groups) > 1:
         import multiprocessing
 

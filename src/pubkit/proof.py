@@ -99,7 +99,7 @@ def build_proof(cfg: Config, doc: Document, lang: str, glossary=()) -> tuple[Pro
         raise AssertionError("the localized document lost passages")
     view = ProofView(doc.meta.slug, doc.meta.title, lang, edition.language.name, cfg.source_lang, po_file)
     source_file = doc.meta.source_file or f"seeds/{doc.meta.slug}"
-    for n, (u, t) in enumerate(zip(src_units, out_units), 1):
+    for n, (u, t) in enumerate(zip(src_units, out_units, strict=False), 1):
         e = by_key.get((u.key, u.text)) or by_key.get((None, u.text))
         verdict: Verdict = assess(e)
         line = on_disk.get((e.msgctxt, e.msgid), 0) if e is not None else 0

@@ -319,7 +319,7 @@ def typeset_inlines(spans: tuple[Inline, ...], lang: str, keep_typed: bool = Fal
     _numbers(buf, st)
     _french_spaces(buf, st)
     texts: dict[int, list[str]] = {}
-    for ch, own in zip(buf.chars, buf.owner):
+    for ch, own in zip(buf.chars, buf.owner, strict=False):
         if own >= 0:
             texts.setdefault(own, []).append(ch)
     new_text = {i: "".join(texts.get(i, [])) for i, leaf in enumerate(leaves) if isinstance(leaf, Text)}

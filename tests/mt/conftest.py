@@ -83,8 +83,35 @@ def cfg_for(tmp_path):
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder, plus hostile endpoints: ``/endless`` (a body that never ends, no length),
+    ``/liar`` (Content-Length of 10 GB) and ``/to-file`` (a redirect to file:///dev/zero)."""
+
     def log_message(self, *args):
         pass
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        if self.path.startswith("/endless"):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.end_headers()
+            chunk = b"[" + b" " * 65535
+            try:
+                for _ in range(65536):  # 4 GiB at most, should a client never hang up
+                    self.wfile.write(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            return
+        if self.path == "/liar":
+            self.send_response(200)
+            self.send_header("Content-Length", str(10 * 1024**3))
+            self.end_headers()
+            return
+        if self.path == "/to-file":
+            self.send_response(302)
+            self.send_header("Location", "file:///dev/zero")
+            self.end_headers()
+            return
+        super().do_GET()
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import textwrap
 
+from pathlib import Path
+
 import pytest
 
 from pubkit.errors import InputError, MissingError, UnavailableError
@@ -130,6 +132,40 @@ def test_cublas_missing_is_named(monkeypatch):
     assert "libcublas.so.12" in argos.check_cuda()
 
 
+def test_cublas_from_the_gpu_extra_is_found_without_ld_library_path(monkeypatch, tmp_path):
+    """The nvidia-cublas-cu12 wheel's layout (site-packages/nvidia/cublas/lib): loaded by full path
+    when the system has no CUDA 12 cuBLAS. Stand-ins are copies of a real shared library."""
+    import ctypes
+    import ctypes.util
+    import shutil
+
+    import ctranslate2
+
+    libdir = tmp_path / "site" / "nvidia" / "cublas" / "lib"
+    libdir.mkdir(parents=True)
+    real = next(Path(d) / "libz.so.1" for d in ("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+                                                "/usr/lib64") if (Path(d) / "libz.so.1").exists())
+    for name in argos.CUDA_LIBS:
+        shutil.copy(real, libdir / name)
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    loaded = []
+    real_cdll = ctypes.CDLL
+
+    def system_has_none(name, *a, **k):
+        if "/" not in str(name) and str(name).startswith("libcublas"):
+            raise OSError(f"{name}: cannot open shared object file")
+        loaded.append(str(name))
+        return real_cdll(name, *a, **k)
+
+    monkeypatch.setattr(ctypes, "CDLL", system_has_none)
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+    assert argos.pip_cublas_dirs() == [libdir]
+    assert argos.check_cuda() is None
+    assert loaded == [str(libdir / "libcublasLt.so.12"), str(libdir / "libcublas.so.12")]
+    shutil.rmtree(libdir)
+    assert "libcublas.so.12 and libcublasLt.so.12" in argos.check_cuda()
+
+
 def test_thread_plan():
     assert argos.thread_plan(2) == (2, 1)
     assert argos.thread_plan(1) == (1, 1)
@@ -152,3 +188,52 @@ def test_no_torch_or_stanza_imported(shared_packages, tmp_path):
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
     for name in ("torch", "stanza"):
         assert name not in sys.modules
+
+
+def _greedy(lengths: list[int], size: int) -> list[int]:
+    """Token batches as CTranslate2 fills them: in length order, a batch closes before overflowing."""
+    batches: list[int] = []
+    for n in sorted(lengths):
+        if batches and batches[-1] + n <= size:
+            batches[-1] += n
+        else:
+            batches.append(n)
+    return batches
+
+
+def test_batch_size_gives_every_thread_the_same_number_of_batches():
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(st.integers(1, 80), min_size=1, max_size=400), st.sampled_from([1, 2, 4, 8]),
+           st.sampled_from([256, 1024]))
+    def check(lengths, inter, limit):
+        batch = [["t"] * n for n in lengths]
+        size = argos.batch_size(batch, "tokens", limit, inter)
+        assert 1 <= size <= limit
+        wanted = inter * -(-sum(lengths) // (inter * limit))
+        if size < limit:  # not capped: CTranslate2 makes at most the wanted number of batches
+            assert len(_greedy(lengths, size)) <= wanted
+
+    check()
+    article = [24] * 109
+    assert len(_greedy(article, argos.batch_size([["t"] * n for n in article], "tokens", 1024, 2))) == 4
+
+
+def test_a_long_run_probes_both_thread_plans_and_keeps_the_output(engine_ru, monkeypatch):
+    """The first sentences go through each CPU thread plan once; the faster one translates the rest.
+    The drafts are the same as with no probe (the plans differ in speed only)."""
+    cfg, _ = engine_ru
+    texts = [f"Sentence number {i} is about the strike in Zhanaozen. It lasted {i} days." for i in range(40)]
+    monkeypatch.setattr(argos, "PROBE_MIN", 10**9)
+    plain = load_engine(cfg, "en", "ru", threads=2)
+    expected = [(d.text, d.score) for d in plain.translate(texts)]
+    assert plain.probe is None
+    monkeypatch.setattr(argos, "PROBE_MIN", 48)
+    probing = load_engine(cfg, "en", "ru", threads=2)
+    assert [(d.text, d.score) for d in probing.translate(texts)] == expected
+    assert [(p["inter"], p["intra"]) for p in probing.probe["plans"]] == [(2, 1), (1, 2)]
+    assert (probing.inter, probing.intra) in {(2, 1), (1, 2)}
+    pivot = load_engine(cfg, "fr", "ru", threads=2)  # the second package follows the chosen plan
+    assert len(pivot.translate(texts)) == len(texts) and pivot.probe is not None

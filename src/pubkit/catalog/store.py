@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ..config import CONFIG_NAME, Config
@@ -79,7 +79,7 @@ def creation_date(doc: Document) -> str:
     """Header date: SOURCE_DATE_EPOCH, else the article's date (so files are reproducible)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), timezone.utc).strftime("%Y-%m-%d %H:%M+0000")
+        return datetime.fromtimestamp(int(epoch), UTC).strftime("%Y-%m-%d %H:%M+0000")
     return f"{doc.meta.date or '1970-01-01'} 00:00+0000"
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import load_config
-from ..errors import InputError, MissingError, UnavailableError
+from ..config import Config, load_config
+from ..errors import InputError, MissingError, PubkitError, UnavailableError
 from ..mt import index as ix
 from ..mt import packages as pk
 from ..ui import info, out_console
 
 
 def run(root: Path | None = None, action: str = "list", pair: str | None = None, file: str | None = None,
-        url: str | None = None, index: str | None = None) -> int:
+        url: str | None = None, index: str | None = None, keep_newest: bool = False) -> int:
     cfg = load_config(root)
     folder = pk.packages_dir(cfg)
     if action == "list":
@@ -26,22 +26,22 @@ def run(root: Path | None = None, action: str = "list", pair: str | None = None,
     if action == "remove":
         if not pair:
             raise InputError("which model? give --pair", hint="e.g. invoke models.remove --pair en-ru")
-        for gone in pk.remove(folder, *pk.parse_pair(pair)):
+        for gone in pk.remove(folder, *pk.parse_pair(pair), keep_newest=keep_newest):
             info(f"removed {gone.pair} ({gone.name} {gone.version}) from {folder}")
         return 0
     raise InputError(f"unknown models action '{action}'", hint="use list, install or remove")
 
 
-def project_pairs(cfg) -> list[tuple[str, str]]:
+def project_pairs(cfg: Config) -> list[tuple[str, str]]:
     return [(cfg.source_lang, t) for t in cfg.targets]
 
 
-def coverage(cfg, folder: Path) -> dict[tuple[str, str], list[pk.Package] | None]:
+def coverage(cfg: Config, folder: Path) -> dict[tuple[str, str], list[pk.Package] | None]:
     """For each project pair: the packages that translate it (direct or pivot), or None."""
     return {pair: pk.route(folder, *pair) for pair in project_pairs(cfg)}
 
 
-def list_models(cfg, folder: Path) -> int:
+def list_models(cfg: Config, folder: Path) -> int:
     from rich.table import Table
 
     have = pk.installed(folder)
@@ -63,15 +63,27 @@ def list_models(cfg, folder: Path) -> int:
             out_console.print(f"  {src}→{tgt}: via English ({chain[0].name} + {chain[1].name})")
         else:
             out_console.print(f"  {src}→{tgt}: {chain[0].name} {chain[0].version}")
+    for pair, pkgs in pk.duplicates(folder).items():
+        out_console.print(f"  {duplicate_note(pair, pkgs)}")
     if lacking:
-        out_console.print(f"The project lacks: {', '.join(lacking)}. Install them with `invoke models.install` "
+        out_console.print(f"The project lacks: {', '.join(lacking)}. "
+                          "Install them with `invoke models.install` "
                           "(or --file X.argosmodel without internet).")
     else:
         out_console.print("Every project language has a model.")
     return 0
 
 
-def install(cfg, folder: Path, *, pair: str | None, file: str | None, url: str | None, index: str | None) -> int:
+def duplicate_note(pair: str, pkgs: list[pk.Package]) -> str:
+    """The note shown when a pair is installed more than once (pubkit uses the newest)."""
+    versions = ", ".join(f"{p.version} ({p.path.name})" for p in pkgs)
+    return (f"{pair} is installed {len(pkgs)} times: {versions}. pubkit uses the newest, {pkgs[-1].version}; "
+            f"argostranslate uses whichever it finds first. Keep only the newest with "
+            f"`invoke models.remove --pair {pair} --keep-newest`.")
+
+
+def install(cfg: Config, folder: Path, *, pair: str | None, file: str | None, url: str | None,
+            index: str | None) -> int:
     expect = pk.parse_pair(pair) if pair else None
     if file:
         path = Path(file).expanduser()
@@ -80,7 +92,7 @@ def install(cfg, folder: Path, *, pair: str | None, file: str | None, url: str |
         _done(pk.install_archive(path, folder, expect=expect), folder)
         return 0
     if url:
-        tmp = ix.download(url, folder, label=url.rsplit("/", 1)[-1])
+        tmp = ix.download(url, folder, label=url.rsplit("/", 1)[-1], from_index=False)
         try:
             _done(pk.install_archive(tmp, folder, expect=expect), folder)
         finally:
@@ -98,7 +110,7 @@ def install(cfg, folder: Path, *, pair: str | None, file: str | None, url: str |
     return 0
 
 
-def _plan(entries, src: str, tgt: str, folder: Path, where: str) -> list[ix.IndexEntry]:
+def _plan(entries: list[ix.IndexEntry], src: str, tgt: str, folder: Path, where: str) -> list[ix.IndexEntry]:
     """Index entries to install for a pair: the direct one, else the missing halves of a pivot."""
     direct = ix.pick(entries, src, tgt)
     if direct:
@@ -109,26 +121,28 @@ def _plan(entries, src: str, tgt: str, folder: Path, where: str) -> list[ix.Inde
         if all(picked):
             return [p for p in picked if isinstance(p, ix.IndexEntry)]
     raise MissingError(
-        f"the package index has no model for {src}→{tgt}" + ("" if "en" in (src, tgt) else " (nor via English)"),
-        hint=f"index: {where}; install a model file with `invoke models.install --file X.argosmodel --pair {src}-{tgt}`",
+        f"the package index has no model for {src}→{tgt}"
+        + ("" if "en" in (src, tgt) else " (nor via English)"),
+        hint=f"index: {where}; install a model file with "
+             f"`invoke models.install --file X.argosmodel --pair {src}-{tgt}`",
     )
 
 
 def _install_entry(entry: ix.IndexEntry, folder: Path) -> None:
-    last = None
+    last: PubkitError = MissingError(f"the index entry for {entry.pair} has no download link")
     for link in entry.links:
         try:
-            tmp = ix.download(link, folder, size=entry.size, sha256=entry.sha256,
+            tmp = ix.download(link, folder, size=entry.size, sha256=entry.sha256, from_index=True,
                               label=f"{entry.from_code}→{entry.to_code} {entry.version}")
-        except (UnavailableError, MissingError) as err:
-            last = err  # try the next mirror
+        except (UnavailableError, MissingError, InputError) as err:
+            last = err  # refused or unreachable: try the next mirror
             continue
         try:
             _done(pk.install_archive(tmp, folder, expect=(entry.from_code, entry.to_code)), folder)
         finally:
             tmp.unlink(missing_ok=True)
         return
-    raise last  # type: ignore[misc]
+    raise last
 
 
 def _done(pkg: pk.Package, folder: Path) -> None:

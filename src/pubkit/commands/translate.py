@@ -27,6 +27,7 @@ from ..fsio import project_lock
 from ..project import load_articles
 from ..ui import info
 from .update import select_langs, update_catalogs
+from datetime import UTC
 
 EngineFactory = Callable[[Config, str, str], object]
 SENDS = (State.UNTRANSLATED, State.MACHINE_OUTDATED)
@@ -60,10 +61,10 @@ def apply_draft(entry, draft, *, date: str | None = None) -> None:
 def draft_date() -> str:
     """Today (UTC), or SOURCE_DATE_EPOCH's date, so reproducible runs write the same files."""
     import os
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch.isdigit() else datetime.now(timezone.utc)
+    when = datetime.fromtimestamp(int(epoch), UTC) if epoch.isdigit() else datetime.now(UTC)
     return when.date().isoformat()
 
 
@@ -112,7 +113,7 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
             drafts = engine.translate(chunk, progress=progress)
             if len(drafts) != len(chunk):
                 raise RuntimeError(f"engine returned {len(drafts)} drafts for {len(chunk)} texts")
-            by_text = dict(zip(chunk, drafts))
+            by_text = dict(zip(chunk, drafts, strict=True))
             touched = set()
             for pf, e in todo:
                 d = by_text.get(e.msgid)

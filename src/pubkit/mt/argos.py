@@ -14,7 +14,9 @@ import math
 import os
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from dataclasses import dataclass
+from typing import Any
 
 from ..errors import InputError, Location, UnavailableError
 from . import packages as pk
@@ -24,12 +26,36 @@ from .base import Draft, Progress
 BEAM_SIZE = 4  # argostranslate's defaults: they shape the output, keep them
 LENGTH_PENALTY = 0.2
 # CPU batches of up to 1024 source tokens (CTranslate2 sorts by length, so batches hold
-# similar lengths and waste little padding): on 2 cores as fast as the best direct
-# translate_batch configuration, 1.25x faster than 32 sentences per batch (bench/README.md).
+# similar lengths and waste little padding), as many per parallel translator (see batch_size).
 CPU_BATCH = ("tokens", 1024)
 CUDA_BATCH = ("examples", 256)
+# A run of at least this many sentences measures, on its own first sentences, which CPU thread plan
+# is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice. The probe
+# costs a second model load (about 1.2 CPU seconds for a transformer-base model: 25% of translating
+# the 108-sentence article, bench/README.md), so it pays only on long runs.
+PROBE_MIN = 400
+PROBE_SENTENCES = 12
 DEVICES = ("cpu", "cuda", "auto")
 CUDA_LIBS = ("libcublas.so.12", "libcublasLt.so.12")
+
+
+def batch_size(batch: list[list[str]], batch_type: str, limit: int, inter: int) -> int:
+    """``max_batch_size`` for one ``translate_batch`` call: every one of the ``inter`` parallel
+    translators gets the same number of batches (no thread idles while another finishes a last,
+    lone batch), each batch as large as ``limit`` allows.
+
+    Token batches: ``n = inter * ceil(work / (inter * limit))`` batches; CTranslate2 fills them
+    greedily in length order, so each gets ``work / n`` tokens plus the longest sentence as slack
+    (then exactly ``n`` batches come out). The article on 2 cores: 4 batches of about 700 tokens
+    where 1024-token batches made 3 (2 on one thread, 1 on the other).
+    """
+    if batch_type == "examples":
+        work = len(batch)
+        return max(1, min(limit, math.ceil(work / inter)))
+    work = sum(map(len, batch))
+    batches = inter * max(1, math.ceil(work / (inter * limit)))
+    longest = max(map(len, batch), default=1)
+    return max(1, min(limit, math.ceil(work / batches) + longest))
 
 
 def cpu_count() -> int:
@@ -51,6 +77,44 @@ def thread_plan(threads: int = 0) -> tuple[int, int]:
     return cores // 2, 2
 
 
+def pip_cublas_dirs() -> list[Path]:
+    """Folders holding CUDA 12 cuBLAS from the ``nvidia-cublas-cu12`` wheel (pubkit's ``gpu`` extra):
+    ``site-packages/nvidia/cublas/lib``, wherever ``nvidia.cublas`` is importable from."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("nvidia.cublas")
+    except (ImportError, ValueError):
+        return []
+    found = [Path(p) / "lib" for p in (spec.submodule_search_locations or [])] if spec else []
+    return [d for d in found if d.is_dir()]
+
+
+def load_cublas() -> str | None:
+    """Make CUDA 12 cuBLAS loadable by CTranslate2; None when done, else what is missing.
+
+    The system's libraries first; else the wheel's, loaded by full path with RTLD_GLOBAL, so that
+    CTranslate2's own ``dlopen("libcublas.so.12")`` finds them already loaded (the dynamic loader
+    matches the SONAME): no LD_LIBRARY_PATH, no symlinks. Lt first: libcublas needs it.
+    """
+    missing = []
+    for lib in reversed(CUDA_LIBS):
+        try:
+            ctypes.CDLL(lib, mode=ctypes.RTLD_GLOBAL)
+            continue
+        except OSError:
+            pass
+        for folder in pip_cublas_dirs():
+            try:
+                ctypes.CDLL(str(folder / lib), mode=ctypes.RTLD_GLOBAL)
+                break
+            except OSError:
+                continue
+        else:
+            missing.append(lib)
+    return " and ".join(reversed(missing)) or None
+
+
 def check_cuda() -> str | None:
     """None when CUDA can run CTranslate2 here, else what is missing (in words)."""
     import ctranslate2
@@ -61,12 +125,10 @@ def check_cuda() -> str | None:
         return f"CTranslate2 cannot query CUDA ({err})"
     if count < 1:
         return "no CUDA device (GPU and NVIDIA driver) is visible to CTranslate2"
-    for lib in CUDA_LIBS:
-        try:
-            ctypes.CDLL(lib)
-        except OSError:
-            return (f"{lib} (CUDA 12 cuBLAS, which ctranslate2 {ctranslate2.__version__} is built against) "
-                    "cannot be loaded")
+    missing = load_cublas()
+    if missing:
+        return (f"{missing} (CUDA 12 cuBLAS, which ctranslate2 {ctranslate2.__version__} is built against) "
+                "cannot be loaded")
     return None
 
 
@@ -83,8 +145,8 @@ def resolve_device(device: str) -> tuple[str, str]:
         return "cpu", f"CUDA not used: {problem}; translating on the CPU"
     raise UnavailableError(
         f"--device cuda cannot be used: {problem}",
-        hint=("install CUDA 12's cuBLAS (e.g. `pip install nvidia-cublas-cu12` and put its lib folder on "
-              "LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
+        hint=("install CUDA 12's cuBLAS: `pip install 'pubkit[gpu]'` (the nvidia-cublas-cu12 wheel, found "
+              "without LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
         else "use --device cpu (or auto, which falls back to the CPU)",
     )
 
@@ -94,9 +156,10 @@ class _Step:
     """One package loaded: tokenizer and CTranslate2 translator."""
 
     package: pk.Package
-    sp: object
-    translator: object
+    sp: Any  # sentencepiece.SentencePieceProcessor
+    translator: Any  # ctranslate2.Translator
     prefix: str
+    plan: tuple[int, int]  # (inter_threads, intra_threads) of the translator
 
 
 class ArgosEngine:
@@ -121,15 +184,25 @@ class ArgosEngine:
         for pkg in route:
             try:
                 sp = spm.SentencePieceProcessor(model_file=str(pkg.path / "sentencepiece.model"))
-                tr = ctranslate2.Translator(str(pkg.path / "model"), device=self.device,
-                                            compute_type=self.compute_type,
-                                            inter_threads=self.inter, intra_threads=self.intra)
+                tr = self._load(pkg, self.inter, self.intra)
             except (RuntimeError, OSError, ValueError) as err:
                 if self.device == "cuda":
-                    raise UnavailableError(f"CUDA failed to load the model: {err}", hint="use --device cpu") from None
+                    raise UnavailableError(f"CUDA failed to load the model: {err}",
+                                           hint="use --device cpu") from None
                 raise InputError(f"the model cannot be loaded: {err}", location=Location(pkg.path),
                                  hint=f"reinstall it: invoke models.install --pair {pkg.pair}") from None
-            self._steps.append(_Step(pkg, sp, tr, pkg.target_prefix))
+            self._steps.append(_Step(pkg, sp, tr, pkg.target_prefix, (self.inter, self.intra)))
+        cores = self.inter * self.intra
+        # (inter, intra) candidates: batches in parallel, or one batch on every core
+        self._plans = [(self.inter, self.intra), (1, cores)] if self.device == "cpu" and cores > 1 else []
+        self.probe: dict[str, Any] | None = None
+
+    def _load(self, pkg: pk.Package, inter: int, intra: int) -> Any:
+        import ctranslate2
+
+        return ctranslate2.Translator(str(pkg.path / "model"), device=self.device,
+                                      compute_type=self.compute_type, inter_threads=inter,
+                                      intra_threads=intra)
 
     # ------------------------------------------------------------------ public
 
@@ -146,15 +219,15 @@ class ArgosEngine:
                 if progress:
                     progress(k * len(sentences) + done, total)
             current, lp, nt = self._run(step, current, report)
-            logprob = [a + b for a, b in zip(logprob, lp)]
-            ntok = [a + b for a, b in zip(ntok, nt)]
+            logprob = [a + b for a, b in zip(logprob, lp, strict=True)]
+            ntok = [a + b for a, b in zip(ntok, nt, strict=True)]
         drafts, i = [], 0
         for prep in prepared:
             n = len(prep.sentences)
-            lp, nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
+            text_lp, text_nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
             text = tg.restore(prep, current[i:i + n])
             i += n
-            score = round(lp / nt * len(self._steps), 4) if nt else 0.0
+            score = round(text_lp / text_nt * len(self._steps), 4) if text_nt else 0.0
             drafts.append(Draft(text, min(score, 0.0), self.engine_name, self.model_name, self.model_version))
         if progress and not total:
             progress(0, 0)
@@ -172,10 +245,15 @@ class ArgosEngine:
         if not todo:
             report(len(sentences))
             return out, lps, nts
+        if self._plans and self.probe is None and len(todo) >= PROBE_MIN:
+            todo = self._probe(step, tokens, todo, out, lps, nts)
+            report(len(sentences) - len(todo))
+        elif self._plans and step.plan != (self.inter, self.intra):  # pivot's second step: the chosen plan
+            step.plan = (self.inter, self.intra)
+            step.translator = self._load(step.package, *step.plan)
         batch = [tokens[i] for i in todo]
         # every inter thread gets work even for a handful of sentences
-        work = len(batch) if self.batch_type == "examples" else sum(map(len, batch))
-        size = max(1, min(self.max_batch, math.ceil(work / self.inter)))
+        size = batch_size(batch, self.batch_type, self.max_batch, self.inter)
         try:
             results = step.translator.translate_batch(
                 batch, target_prefix=[[step.prefix]] * len(batch) if step.prefix else None,
@@ -204,6 +282,38 @@ class ArgosEngine:
             raise
         return out, lps, nts
 
+    def _probe(self, step: _Step, tokens: list[list[str]], todo: list[int], out: list[str],
+               lps: list[float], nts: list[int]) -> list[int]:
+        """Translate the first sentences half with each thread plan, keep the faster; returns what is left.
+
+        Which plan wins depends on the machine and its load, not only on the core count: on 2 quiet
+        cores two batches in parallel (1 thread each) are 1.4x faster than one batch on both cores;
+        on 2 cores shared with a dozen other processes one batch on both cores was 2.3x faster
+        (bench/README.md). Both plans give the same output, so the probe's translations are kept:
+        it costs one extra model load, no extra translation.
+        """
+        n = PROBE_SENTENCES
+        timings = []
+        for k, (inter, intra) in enumerate(self._plans):
+            part = todo[k * n:(k + 1) * n]
+            tr = step.translator if k == 0 else self._load(step.package, inter, intra)
+            start = time.perf_counter()
+            results = tr.translate_batch(
+                [tokens[i] for i in part], target_prefix=[[step.prefix]] * len(part) if step.prefix else None,
+                max_batch_size=batch_size([tokens[i] for i in part], self.batch_type, self.max_batch, inter),
+                batch_type=self.batch_type, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY,
+                num_hypotheses=1, return_scores=True, replace_unknowns=True)
+            seconds = time.perf_counter() - start
+            for i, result in zip(part, results, strict=True):
+                self._collect(step, result, i, out, lps, nts)
+            timings.append((seconds / max(1, sum(len(tokens[i]) for i in part)), inter, intra, tr))
+        best = min(timings, key=lambda t: t[0])
+        self.inter, self.intra = best[1], best[2]
+        step.translator, step.plan = best[3], (best[1], best[2])
+        self.probe = {"plans": [{"inter": t[1], "intra": t[2], "ms_per_token": round(t[0] * 1000, 3)}
+                                for t in timings], "chosen": {"inter": best[1], "intra": best[2]}}
+        return todo[len(self._plans) * n:]
+
     @staticmethod
     def _collect(step: _Step, result, i: int, out, lps, nts) -> None:
         hyp = list(result.hypotheses[0])
@@ -223,8 +333,14 @@ def load(cfg, source: str, target: str, *, device: str = "cpu", threads: int = 0
     if not chain:
         raise pk.missing_error(source, target, folder)
     engine = ArgosEngine(chain, device=device, threads=threads)
-    if engine.note:
-        from ..ui import info
+    from ..ui import info
 
+    dups = pk.duplicates(folder)
+    for pkg in chain:
+        if pkg.pair in dups:
+            others = ", ".join(p.version for p in dups[pkg.pair][:-1])
+            info(f"{pkg.pair}: using the newest installed version, {pkg.version} ({pkg.path.name}); also "
+                 f"installed: {others} (`invoke models.remove --pair {pkg.pair} --keep-newest` removes them)")
+    if engine.note:
         info(engine.note)
     return engine

@@ -12,12 +12,14 @@ import hashlib
 import json
 import os
 import shutil
-import socket
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError, UnavailableError
 from . import packages as pk
@@ -25,6 +27,10 @@ from . import packages as pk
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
 TIMEOUT = 30
 USER_AGENT = "pubkit (argos package index client)"
+# The real index is about 100 KB; an index larger than this is refused while it streams in.
+MAX_INDEX_BYTES = 8 * 1024**2
+# A download larger than this is refused while it streams in (or at once, from Content-Length).
+MAX_DOWNLOAD_BYTES = pk.DEFAULT_MAX_BYTES
 
 
 @dataclass(frozen=True)
@@ -36,49 +42,93 @@ class IndexEntry:
     links: tuple[str, ...]
     size: int | None = None
     sha256: str | None = None
-    raw: dict = field(default_factory=dict, compare=False)
+    raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def pair(self) -> str:
         return f"{self.from_code}-{self.to_code}"
 
 
-def index_url(cfg=None, override: str | None = None) -> str:
+def index_url(cfg: Any = None, override: str | None = None) -> str:
     """``--index``, else pubkit.toml ``[models] index``, else ``$ARGOS_PACKAGE_INDEX``, else Argos's."""
     if override:
         return override
     raw = getattr(cfg, "raw", None) or {}
-    models = raw.get("models") if isinstance(raw.get("models"), dict) else {}
+    models: dict[str, Any] = raw["models"] if isinstance(raw.get("models"), dict) else {}
     if models.get("index"):
-        return models["index"]
+        return str(models["index"])
     env = os.environ.get("ARGOS_PACKAGE_INDEX")
     if env:  # argostranslate's variable names the repository folder, not the file
         return env if env.endswith(".json") else env.rstrip("/") + "/index.json"
     return DEFAULT_INDEX
 
 
-def _open(url: str):
+def _local_file(url: str) -> Path:
+    """A ``file://`` URL or a plain path given by the user: a regular file, or a clear refusal."""
+    path = Path(urllib.request.url2pathname(urllib.parse.urlparse(url).path)) if "://" in url else Path(url)
+    if not path.exists():
+        raise MissingError("no such file", location=Location(path), hint="check the path")
+    if not path.is_file():
+        raise InputError("not a regular file (a device, FIFO or folder is never read)",
+                         location=Location(path),
+                         hint="give the path of the file itself")
+    return path
+
+
+def _open(url: str, *, allow_file: bool) -> IO[bytes]:
+    """Open ``url`` for streaming. http(s) always; ``file://`` and plain paths only when ``allow_file``
+    (what the user typed), never for links taken from an index."""
+    scheme = urllib.parse.urlparse(url).scheme.lower() if "://" in url else ""
+    if scheme in ("", "file"):
+        if not allow_file:
+            raise InputError(f"refused: the index links to a local file ({url})", location=Location(url),
+                             hint="an index may only link to http(s) downloads; "
+                                  "install local files with --file")
+        return open(_local_file(url), "rb")
+    if scheme not in ("http", "https"):
+        raise InputError(f"refused: unsupported link scheme '{scheme}' ({url})", location=Location(url),
+                         hint="use an http(s) URL, or --file for a local .argosmodel")
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        return urllib.request.urlopen(req, timeout=TIMEOUT)
+        resp = urllib.request.urlopen(req, timeout=TIMEOUT)
     except urllib.error.HTTPError as err:
         raise MissingError(f"the server answered {err.code} {err.reason}", location=Location(url),
                            hint="check the URL (or the index's entry)") from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, ConnectionError, OSError) as err:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as err:
         reason = getattr(err, "reason", err)
         raise UnavailableError(
             f"cannot reach {url}: {reason}", location=None,
             hint="the network is unreachable; on a machine with internet download the .argosmodel file, "
                  "copy it here and run `invoke models.install --file X.argosmodel`",
         ) from None
+    final = urllib.parse.urlparse(resp.geturl()).scheme.lower()
+    if final not in ("http", "https"):  # a redirect elsewhere
+        resp.close()
+        raise InputError(f"refused: {url} redirects to a {final}:// link", location=Location(url))
+    return resp
 
 
-def fetch_index(url: str) -> list[IndexEntry]:
-    """Download and parse an index (``file://`` and plain paths work too, for offline mirrors)."""
-    if "://" not in url:
-        url = Path(url).resolve().as_uri()
-    with _open(url) as resp:
-        data = resp.read()
+def _read_capped(resp: IO[bytes], cap: int, url: str) -> bytes:
+    chunks, got = [], 0
+    while chunk := resp.read(1 << 16):
+        got += len(chunk)
+        if got > cap:
+            raise InputError(f"refused: the package index is larger than {cap // 1024**2} MB",
+                             location=Location(url), hint="not an Argos index, or a hostile server")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def fetch_index(url: str, *, max_bytes: int | None = None) -> list[IndexEntry]:
+    """Download and parse an index (``file://`` and plain paths work too, for offline mirrors),
+    reading at most ``max_bytes`` (MAX_INDEX_BYTES)."""
+    cap = max_bytes or MAX_INDEX_BYTES
+    try:
+        with _open(url, allow_file=True) as resp:
+            data = _read_capped(resp, cap, url)
+    except (TimeoutError, ConnectionError) as err:
+        raise UnavailableError(f"reading the index {url} broke off: {err}",
+                               hint="check the network and run the command again") from None
     return parse_index(data, url)
 
 
@@ -116,18 +166,29 @@ def pick(entries: list[IndexEntry], source: str, target: str) -> IndexEntry | No
 
 
 def download(url: str, folder: Path, *, size: int | None = None, sha256: str | None = None,
-             label: str = "") -> Path:
-    """Download ``url`` into a temporary file inside ``folder``; the caller deletes it."""
-    if "://" not in url:
-        url = Path(url).resolve().as_uri()
+             label: str = "", from_index: bool = False, max_bytes: int | None = None) -> Path:
+    """Download ``url`` into a temporary file in the models folder's staging area; the caller deletes it.
+
+    Streams with a cap: the index's ``size`` when given, else ``max_bytes`` (MAX_DOWNLOAD_BYTES);
+    a body longer than that is cut off and refused, nothing is kept. Links from an index
+    (``from_index``) must be http(s).
+    """
+    cap = min(size, max_bytes or MAX_DOWNLOAD_BYTES) if size else (max_bytes or MAX_DOWNLOAD_BYTES)
     folder.mkdir(parents=True, exist_ok=True)
-    dest = folder / f"{pk.TMP_PREFIX}{uuid.uuid4().hex[:12]}.argosmodel"
-    resp = _open(url)
+    stage = pk.staging_dir(folder)
+    dest = stage / f"{pk.TMP_PREFIX}{uuid.uuid4().hex[:12]}.argosmodel"
+    resp = _open(url, allow_file=not from_index)
     try:
-        length = resp.headers.get("Content-Length") if hasattr(resp, "headers") else None
-        total = size or (int(length) if length and length.isdigit() else None)
+        headers = getattr(resp, "headers", None)
+        length = headers.get("Content-Length") if headers is not None else None
+        declared = int(length) if length and length.isdigit() else None
+        if declared is not None and declared > cap:
+            raise InputError(f"refused: the download is {declared // 1024**2} MB, more than "
+                             f"{'the index says' if size else f'the {cap // 1024**2} MB limit'}",
+                             location=Location(url), hint="nothing was downloaded")
+        total = size or declared
         if total:
-            free = shutil.disk_usage(folder).free
+            free = shutil.disk_usage(stage).free
             if free < total * 2.2:  # the archive plus its extracted copy
                 raise EnvironmentProblem(
                     f"not enough disk space: the model needs about {total * 2 // 1024**2} MB, "
@@ -138,14 +199,19 @@ def download(url: str, folder: Path, *, size: int | None = None, sha256: str | N
             while True:
                 try:
                     chunk = resp.read(1 << 16)
-                except (socket.timeout, TimeoutError, ConnectionError, OSError) as err:
+                except (TimeoutError, ConnectionError, OSError) as err:
                     raise UnavailableError(f"the download of {url} broke off: {err}",
                                            hint="check the network and run the command again") from None
                 if not chunk:
                     break
+                got += len(chunk)
+                if got > cap:
+                    raise InputError(f"refused: the download of {url} goes on past {cap // 1024**2} MB"
+                                     + (" (the size the index gives)" if size else ""),
+                                     location=Location(url),
+                                     hint="a broken or hostile server; nothing was kept")
                 out.write(chunk)
                 digest.update(chunk)
-                got += len(chunk)
                 advance(len(chunk))
     except BaseException:
         dest.unlink(missing_ok=True)
@@ -164,7 +230,7 @@ def download(url: str, folder: Path, *, size: int | None = None, sha256: str | N
 
 
 @contextlib.contextmanager
-def _progress(label: str, total: int | None):
+def _progress(label: str, total: int | None) -> Iterator[Callable[[int], Any]]:
     from ..ui import err_console, progress_enabled
 
     if not progress_enabled():

@@ -20,6 +20,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError
 
@@ -28,6 +29,13 @@ TMP_PREFIX = ".pubkit-tmp-"
 DEFAULT_MAX_BYTES = 2 * 1024**3
 # A zip entry that inflates more than this is a zip bomb, not a model (int8 weights barely compress).
 MAX_RATIO = 200
+# The whole archive may not inflate more than this either (real packages: about 1.1x).
+MAX_TOTAL_RATIO = 10
+# Real packages hold 5 to 40 files (model/, tokenizer, stanza/ or minisbd/ resources).
+MAX_ENTRIES = 200
+# settings.json of argostranslate is a small dict; anything larger is not read.
+MAX_SETTINGS_BYTES = 1024**2
+_CODE = re.compile(r"[a-z]{2,3}(?:[_-][A-Za-z0-9]{1,8})?")
 INSTALL_HINT = "invoke models.install --pair {pair}   (or --file X.argosmodel on a machine without internet)"
 
 
@@ -49,8 +57,13 @@ class Package:
         return f"{self.from_code}-{self.to_code}"
 
 
-def packages_dir(cfg=None) -> Path:
-    """Where models live: pubkit.toml ``[models] dir``, else where argostranslate keeps them."""
+def packages_dir(cfg: Any = None) -> Path:
+    """Where models live, in this order: pubkit.toml ``[models] dir``, ``$ARGOS_PACKAGES_DIR``,
+    ``ARGOS_PACKAGES_DIR`` in argostranslate's ``settings.json``, argostranslate's default.
+
+    The last three are exactly argostranslate 1.11's rules (``argostranslate.settings``), so that
+    both programs see the same packages.
+    """
     raw = getattr(cfg, "raw", None) or {}
     configured = raw.get("models", {}).get("dir") if isinstance(raw.get("models"), dict) else None
     if configured:
@@ -58,8 +71,30 @@ def packages_dir(cfg=None) -> Path:
         return path if path.is_absolute() else cfg.root / path
     if os.environ.get("ARGOS_PACKAGES_DIR"):
         return Path(os.environ["ARGOS_PACKAGES_DIR"])
+    from_settings = argos_settings().get("ARGOS_PACKAGES_DIR")
+    if isinstance(from_settings, str) and from_settings:
+        return Path(os.path.expanduser(from_settings))
     data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(data) / "argos-translate" / "packages"
+
+
+def argos_settings_file() -> Path:
+    config = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config) / "argos-translate" / "settings.json"
+
+
+def argos_settings() -> dict[str, Any]:
+    """argostranslate's ``settings.json`` as a dict; ``{}`` when absent, unreadable or not a dict
+    (argostranslate itself then falls back to its defaults too)."""
+    path = argos_settings_file()
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_SETTINGS_BYTES:
+            return {}
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read(MAX_SETTINGS_BYTES).decode("utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def parse_pair(pair: str) -> tuple[str, str]:
@@ -70,9 +105,11 @@ def parse_pair(pair: str) -> tuple[str, str]:
     return parts[0].lower(), parts[1].lower()
 
 
-def read_metadata(folder: Path) -> dict:
+def read_metadata(folder: Path) -> dict[str, Any]:
     path = folder / "metadata.json"
     try:
+        if path.is_file() and path.stat().st_size > MAX_SETTINGS_BYTES:
+            raise InputError("metadata.json is larger than 1 MB", location=Location(path))
         meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError("not an Argos package: no metadata.json", location=Location(folder)) from None
@@ -80,8 +117,13 @@ def read_metadata(folder: Path) -> dict:
         raise InputError(f"metadata.json cannot be read: {err}", location=Location(path)) from None
     if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
         raise InputError("metadata.json lacks from_code/to_code", location=Location(path))
+    for key in ("from_code", "to_code"):
+        if not isinstance(meta[key], str) or not _CODE.fullmatch(meta[key]):
+            raise InputError(f"metadata.json: {key} {meta[key]!r} is not a language code",
+                             location=Location(path))
     if meta.get("type", "translate") != "translate":
-        raise InputError(f"package type '{meta.get('type')}' is not a translation model", location=Location(path))
+        raise InputError(f"package type '{meta.get('type')}' is not a translation model",
+                         location=Location(path))
     return meta
 
 
@@ -101,7 +143,7 @@ def load_package(folder: Path) -> Package:
 
 def installed(folder: Path) -> list[Package]:
     """Every valid package in ``folder``, sorted by pair then version (newest last)."""
-    found = []
+    found: list[Package] = []
     if not folder.is_dir():
         return found
     for sub in sorted(folder.iterdir()):
@@ -112,7 +154,16 @@ def installed(folder: Path) -> list[Package]:
     return sorted(found, key=lambda p: (p.pair, _version_key(p.version), p.path.name))
 
 
-def _version_key(version: str) -> tuple:
+def duplicates(folder: Path) -> dict[str, list[Package]]:
+    """Pairs installed more than once (pair → packages, oldest first). pubkit uses the newest;
+    argostranslate uses whichever its unsorted folder scan meets first, so these are reported."""
+    by_pair: dict[str, list[Package]] = {}
+    for pkg in installed(folder):
+        by_pair.setdefault(pkg.pair, []).append(pkg)
+    return {pair: pkgs for pair, pkgs in by_pair.items() if len(pkgs) > 1}
+
+
+def _version_key(version: str) -> tuple[int, ...]:
     return tuple(int(x) if x.isdigit() else 0 for x in re.split(r"[._-]", version or "0"))
 
 
@@ -148,10 +199,20 @@ def missing_error(source: str, target: str, folder: Path, pivot: str = "en") -> 
 
 
 def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
-    """Validate every entry; return the single top-level folder name."""
+    """Validate every entry before anything is written; return the single top-level folder name.
+
+    Bounds: at most MAX_ENTRIES entries, at most ``max_bytes`` uncompressed in all, no entry over
+    64 KiB inflating more than MAX_RATIO, the whole archive not more than MAX_TOTAL_RATIO.
+    """
     loc = Location(archive)
-    tops, total = set(), 0
-    for info in zf.infolist():
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise InputError(f"refused: the archive holds {len(infos)} entries "
+                         f"(a model has at most {MAX_ENTRIES})",
+                         location=loc, hint="a zip bomb or not a model package; nothing was installed")
+    tops: set[str] = set()
+    total = 0
+    for info in infos:
         name = info.filename
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
@@ -164,12 +225,19 @@ def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
                              hint="the archive tries to write outside its folder; do not install it")
         total += info.file_size
         if total > max_bytes:
-            raise InputError(f"refused: the archive unpacks to more than {max_bytes // 1024**2} MB", location=loc,
+            raise InputError(f"refused: the archive unpacks to more than {max_bytes // 1024**2} MB",
+                             location=loc,
                              hint="a zip bomb or not a model package; raise [models] max_mb if it is genuine")
-        if info.compress_size and info.file_size > 1024**2 and info.file_size / info.compress_size > MAX_RATIO:
-            raise InputError(f"refused: {name} inflates {info.file_size // info.compress_size}x (zip bomb)",
-                             location=loc)
+        if info.file_size > 64 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise InputError(f"refused: {name} inflates {ratio}x (zip bomb)",
+                             location=loc, hint="a model's weights barely compress; nothing was installed")
         tops.add(parts[0])
+    size = archive.stat().st_size
+    if total > 8 * 1024**2 and total > MAX_TOTAL_RATIO * size:
+        raise InputError(f"refused: the archive inflates {total // max(size, 1)}x "
+                         f"({size // 1024} KB to {total // 1024**2} MB, zip bomb)", location=loc,
+                         hint="a model's weights barely compress; nothing was installed")
     if len(tops) != 1:
         raise InputError("not an Argos package: the archive must hold exactly one top-level folder",
                          location=loc, hint="found: " + ", ".join(sorted(tops)[:5]))
@@ -185,7 +253,8 @@ def _extract(zf: zipfile.ZipFile, dest: Path, max_bytes: int, archive: Path) -> 
     for info in zf.infolist():
         target = dest.joinpath(*PurePosixPath(info.filename.replace("\\", "/")).parts)
         if not target.resolve().is_relative_to(dest.resolve()):
-            raise InputError(f"refused: unsafe path in archive ({info.filename!r})", location=Location(archive))
+            raise InputError(f"refused: unsafe path in archive ({info.filename!r})",
+                             location=Location(archive))
         if info.is_dir():
             target.mkdir(parents=True, exist_ok=True)
             continue
@@ -199,23 +268,63 @@ def _extract(zf: zipfile.ZipFile, dest: Path, max_bytes: int, archive: Path) -> 
                 out.write(chunk)
 
 
+def staging_dir(folder: Path) -> Path:
+    """Where installs are unpacked and removals trashed: beside ``folder``, not inside it.
+
+    argostranslate loads every sub-folder of its packages folder (hidden ones too) and fails on one
+    without metadata.json, so a half-extracted package must never be there, even for a moment. The
+    sibling is on the same file system as ``folder`` (checked), so the final move is one rename.
+    When it cannot be (``folder`` is a mount point or its parent is read-only) the staging area falls
+    back to a hidden folder inside ``folder``, as before.
+    """
+    outside = folder.parent / f".{folder.name}.pubkit-staging"
+    try:
+        outside.mkdir(exist_ok=True)
+        if outside.stat().st_dev == folder.stat().st_dev:
+            return outside
+    except OSError:
+        pass
+    return folder
+
+
+def _stage_name(kind: str) -> str:
+    return f"{TMP_PREFIX}{kind}{uuid.uuid4().hex[:12]}"
+
+
+def folder_name(pkg: Package) -> str:
+    """The folder a package is installed under, from its checked metadata (never from the archive):
+    ``translate-en_ru-1_9``, as Argos names its packages."""
+    version = re.sub(r"[^A-Za-z0-9]+", "_", pkg.version).strip("_")[:40] or "0"
+    return f"translate-{pkg.from_code}_{pkg.to_code}-{version}"
+
+
 def install_archive(archive: Path, folder: Path, *, expect: tuple[str, str] | None = None,
                     max_bytes: int = DEFAULT_MAX_BYTES) -> Package:
-    """Install a ``.argosmodel`` into ``folder`` atomically; replaces a package of the same pair.
+    """Install a ``.argosmodel`` into ``folder``; replaces the installed packages of the same pair.
 
-    Extracts into a temporary folder inside ``folder``, validates the package (metadata, pair,
-    model, tokenizer), then renames it into place: a failure leaves nothing half-installed.
+    Invariants (tested, including under SIGKILL at any point): nothing is written into ``folder``
+    but one complete package folder, moved in by a single rename; the new folder's name comes from
+    the package's own metadata, so an archive cannot overwrite or delete another pair's folder;
+    the older packages of the same pair leave only after the new one is in place, so the pair is
+    never missing; staging and trash live outside ``folder`` (see :func:`staging_dir`).
     """
     archive = Path(archive)
     loc = Location(archive)
-    if not archive.is_file():
+    if not archive.exists():
         raise MissingError("no such model file", location=loc, hint="give the path of a .argosmodel file")
+    if not archive.is_file():
+        raise InputError("not a regular file (a device, FIFO or folder is never read)", location=loc,
+                         hint="give the path of a .argosmodel file")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise EnvironmentProblem(f"cannot create the models folder: {err.strerror}", location=Location(folder)) from None
-    _clean_stale(folder)
-    tmp = folder / f"{TMP_PREFIX}{uuid.uuid4().hex[:12]}"
+        raise EnvironmentProblem(f"cannot create the models folder: {err.strerror}",
+                                 location=Location(folder)) from None
+    stage = staging_dir(folder)
+    _clean_stale(stage)
+    if stage != folder:
+        _clean_stale(folder)
+    tmp = stage / _stage_name("")
     try:
         try:
             with zipfile.ZipFile(archive) as zf:
@@ -231,21 +340,18 @@ def install_archive(archive: Path, folder: Path, *, expect: tuple[str, str] | No
         if not staged.is_dir():
             raise InputError("not an Argos package: no top-level folder", location=loc)
         pkg = _validate(staged, archive, expect)
-        final = folder / top
-        old = [p for p in installed(folder) if p.pair == pkg.pair] + ([load_or_none(final)] if final.exists() else [])
-        trash = folder / f"{TMP_PREFIX}old-{uuid.uuid4().hex[:12]}"
-        trash.mkdir()
-        for i, prev in enumerate(p for p in old if p is not None):
-            if prev.path.exists():
-                os.replace(prev.path, trash / f"{i}")
-        if final.exists():  # a folder of that name that is no valid package
-            os.replace(final, trash / "stray")
+        old = [p for p in installed(folder) if p.pair == pkg.pair]
+        final = folder / folder_name(pkg)
+        while final.exists() or final.is_symlink():  # a reinstall, or someone else's folder: never touched
+            final = folder / f"{folder_name(pkg)}-{uuid.uuid4().hex[:6]}"
         os.replace(staged, final)
-        shutil.rmtree(trash, ignore_errors=True)
+        for prev in old:
+            _discard(prev.path, stage)
         return load_package(final)
     except OSError as err:
-        raise EnvironmentProblem(f"cannot install the model: {err.strerror}", location=Location(folder),
-                                 hint="check free disk space and permissions; nothing was installed") from None
+        raise EnvironmentProblem(
+            f"cannot install the model: {err.strerror}", location=Location(folder),
+            hint="check free disk space and permissions; nothing was installed") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -273,24 +379,31 @@ def _validate(staged: Path, archive: Path, expect: tuple[str, str] | None) -> Pa
     return pkg
 
 
-def remove(folder: Path, source: str, target: str) -> list[Package]:
-    """Remove every installed package of one pair; returns what was removed."""
-    gone = [p for p in installed(folder) if (p.from_code, p.to_code) == (source, target)]
-    if not gone:
+def _discard(path: Path, stage: Path) -> None:
+    """Take a package folder out of the packages folder in one rename, then delete it."""
+    trash = stage / _stage_name("rm-")
+    os.replace(path, trash)
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def remove(folder: Path, source: str, target: str, *, keep_newest: bool = False) -> list[Package]:
+    """Remove the installed packages of one pair (all, or all but the newest); returns what was removed."""
+    found = [p for p in installed(folder) if (p.from_code, p.to_code) == (source, target)]
+    if not found:
         raise MissingError(f"no model for {source}→{target} is installed", location=Location(folder),
                            hint="`invoke models.list` shows what is installed")
+    gone = found[:-1] if keep_newest else found
+    stage = staging_dir(folder)
     for pkg in gone:
-        trash = folder / f"{TMP_PREFIX}rm-{uuid.uuid4().hex[:12]}"
         try:
-            os.replace(pkg.path, trash)
+            _discard(pkg.path, stage)
         except OSError as err:
             raise EnvironmentProblem(f"cannot remove: {err.strerror}", location=Location(pkg.path)) from None
-        shutil.rmtree(trash, ignore_errors=True)
     return gone
 
 
 def _clean_stale(folder: Path) -> None:
-    """Leftovers of an interrupted install (argostranslate would choke on them)."""
+    """Leftovers of an interrupted install or removal."""
     for sub in folder.glob(f"{TMP_PREFIX}*"):
         with contextlib.suppress(OSError):
             if time.time() - sub.stat().st_mtime < 3600:  # maybe another run's install in progress

@@ -18,11 +18,15 @@ jan feb mar apr jun jul aug sep sept oct nov dec
 e.g i.e a.m p.m
 """.split())
 # Abbreviations that stand before a number: "No. 5", "p. 12", "Art. 3", "vol. 2".
-NUMBER_ABBREVIATIONS = frozenset("no nos nr vol vols p pp fig figs art arts sec ch chap para ed eq op".split())
+NUMBER_ABBREVIATIONS = frozenset(
+    "no nos nr vol vols p pp fig figs art arts sec ch chap para ed eq op".split())
 
-_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)(\s+)")
+# French sets a (narrow) space inside guillemets: « Partez ! »
+_BOUNDARY = re.compile(r"([.!?…]+)((?:[ \u00a0\u202f]?»)?[\"'”’»)\]]*)(\s+)")
 _DOTTED = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")  # U.S, e.g, U.S.S.R (final dot stripped)
 _OPENERS = "\"'“‘«([¿¡"
+_QUOTES = "\"'”’»"
+_LIST_NUMBER = re.compile(r"^(?:\d{1,3}|[IVXivx]{1,5}|[a-zA-Z])$")  # "1.", "12.", "IV.", "a."
 
 
 def split_spans(text: str) -> list[tuple[int, int]]:
@@ -54,14 +58,22 @@ def _skip_space(text: str, i: int) -> int:
     return i
 
 
-def _splits(text: str, m: re.Match, start: int) -> bool:
+def _splits(text: str, m: re.Match[str], start: int) -> bool:
     after = text[m.end():]
     first = after.lstrip(_OPENERS)[:1] or after[:1]
     if not first or first.islower():
         return False  # "etc. and", "U.S. officials": a sentence starts with a capital
+    if after[:1] in "—–-":
+        return False  # «Уходи!» — крикнул он: the quote's speaker follows
+    if after[:1] in "([" and any(q in m.group(2) for q in _QUOTES):
+        return False  # «Шал, кет!» ("Old man, go!"): a gloss of the quote, same sentence
+    sofar = text[start:m.start(1)].strip()
     if m.group(1) != ".":
         return True  # "!", "?", "...", "…"
-    word = text[start:m.start(1)].rsplit(None, 1)[-1] if text[start:m.start(1)].strip() else ""
+    word = sofar.rsplit(None, 1)[-1] if sofar else ""
+    listed = word == sofar or sofar[:-len(word)].rstrip()[-1:] in ":;"
+    if not m.group(2) and _LIST_NUMBER.match(word) and listed:
+        return False  # "1. Open the box", "Steps: 1. Open": a list number is no sentence
     word = word.lstrip(_OPENERS)
     low = word.lower()
     if not word:

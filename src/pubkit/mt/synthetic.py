@@ -26,6 +26,7 @@ import shutil
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 PRESETS = {
     "tiny": dict(layers=2, d_model=64, heads=4, ffn=256, vocab=0, sp_vocab=400, positions=512),
@@ -47,7 +48,7 @@ def _no_torch():
     if "torch" in sys.modules:
         yield
         return
-    sys.modules["torch"] = None
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail fast
     try:
         yield
     finally:
@@ -59,11 +60,12 @@ def _train_sp(lines: list[str], vocab: int, seed: int, symbols: list[str]) -> by
     import sentencepiece as spm
 
     out = io.BytesIO()
+    extra: dict[str, Any] = {"user_defined_symbols": symbols} if symbols else {}
     spm.set_random_generator_seed(seed)
     spm.SentencePieceTrainer.train(
         sentence_iterator=iter(lines), model_writer=out, vocab_size=vocab, hard_vocab_limit=False,
         model_type="bpe", character_coverage=1.0, num_threads=1, minloglevel=2,
-        **({"user_defined_symbols": symbols} if symbols else {}),
+        **extra,
     )
     return out.getvalue()
 
@@ -187,7 +189,8 @@ def build(text: str, out_dir: Path, source: str = "en", target: str = "ru", *, p
              for s in re.split(r"(?<=[.!?…])\s+", line.strip()) if s]
     sp_bytes = _train_sp(lines, cfg["sp_vocab"], seed, [target_prefix] if target_prefix else [])
     sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
-    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size()) if not (sp.is_control(i) or sp.is_unknown(i))]
+    pieces = [sp.id_to_piece(i) for i in range(sp.get_piece_size())
+              if not (sp.is_control(i) or sp.is_unknown(i))]
     vocab = SPECIALS + pieces
     real = len(vocab)
     vocab += [f"<extra_{i}>" for i in range(max(cfg["vocab"], real) - real)]
@@ -219,10 +222,12 @@ def build(text: str, out_dir: Path, source: str = "en", target: str = "ru", *, p
         "package_version": version, "argos_version": "1.0", "from_code": source, "to_code": target,
         "from_name": source, "to_name": target, "type": "translate", "code": f"translate-{source}_{target}",
         "links": [], **({"target_prefix": target_prefix} if target_prefix else {}),
-        "synthetic": {"generator": "pubkit.mt.synthetic", "preset": preset, "seed": seed, "length_ratio": ratio},
+        "synthetic": {"generator": "pubkit.mt.synthetic", "preset": preset, "seed": seed,
+                      "length_ratio": ratio},
     }
     (pkg / "metadata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
-    (pkg / "README.md").write_text("SYNTHETIC package: random weights, meaningless output.\n", encoding="utf-8")
+    (pkg / "README.md").write_text("SYNTHETIC package: random weights, meaningless output.\n",
+                                   encoding="utf-8")
     archive = out_dir / f"{name}.argosmodel"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as zf:
         for path in sorted(pkg.rglob("*")):

@@ -91,10 +91,12 @@ def prepare(text: str) -> Prepared:
         s, e = spans[idx]
         total = len(plain[s:e].split()) or 1
         before = len(plain[s:min(max(tag.offset, s), e)].split())
-        if tag.kind == "open" and tag.offset < e and before and not plain[tag.offset - 1:tag.offset].isspace():
+        inside_word = not plain[tag.offset - 1:tag.offset].isspace()
+        if tag.kind == "open" and tag.offset < e and before and inside_word:
             before -= 1  # inside a word: "un<1>usual</1>" opens before that word
         tag.sentence, tag.frac = idx, before / total
-    for prev, tag in zip(tags, tags[1:]):  # keep input order even where sentence edges are ambiguous
+    # keep input order even where sentence edges are ambiguous
+    for prev, tag in zip(tags, tags[1:], strict=False):
         if tag.sentence < prev.sentence:
             tag.sentence, tag.frac = prev.sentence, prev.frac
         elif tag.sentence == prev.sentence:
@@ -155,7 +157,7 @@ def _render(words: list[str], tags: list[Tag]) -> str:
     at: dict[int, list[Tag]] = {}
     for t in tags:
         at.setdefault(t.gap, []).append(t)
-    out = []
+    out: list[str] = []
     for g in range(len(words) + 1):
         group = at.get(g, [])
         left = []

@@ -123,7 +123,7 @@ class Correction(_Strict):
         return _text(v, "this value", empty_ok=True)
 
     @model_validator(mode="after")
-    def _changes_something(self) -> "Correction":
+    def _changes_something(self) -> Correction:
         if self.find == self.replace:
             raise _err("`find` and `replace` are the same, so this correction changes nothing")
         return self
@@ -240,7 +240,7 @@ class ArticleMeta(_Strict):
         return out
 
     @model_validator(mode="after")
-    def _one_author_key(self) -> "ArticleMeta":
+    def _one_author_key(self) -> ArticleMeta:
         if self.author and self.authors:
             raise _err("both `author` and `authors` are given; keep one")
         return self
@@ -448,7 +448,7 @@ def _compose(events: list, resolver: _Loader) -> yaml.Node:
         else:  # a collection ends
             node, items = stack.pop()
             node.end_mark = ev.end_mark
-            node.value = items if isinstance(node, yaml.SequenceNode) else list(zip(items[::2], items[1::2]))
+            node.value = items if isinstance(node, yaml.SequenceNode) else list(zip(items[::2], items[1::2], strict=False))
         (stack[-1][1] if stack else root).append(node)
     return root[0]
 

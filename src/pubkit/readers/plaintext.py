@@ -300,7 +300,7 @@ def _numbered_series(blocks: list[_Block]) -> set[int]:
     sure: set[int] = set()
     for found in series.values():
         values = [v for v, _ in found]
-        if len(found) >= 2 and values[0] <= 2 and all(b == a + 1 for a, b in zip(values, values[1:])):
+        if len(found) >= 2 and values[0] <= 2 and all(b == a + 1 for a, b in zip(values, values[1:], strict=False)):
             sure.update(line for _, line in found)
     return sure
 

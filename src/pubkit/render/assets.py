@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from ..config import Config
@@ -64,14 +64,14 @@ def build_datetime(edition: Edition) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+            return datetime.fromtimestamp(int(epoch), tz=UTC)
         except ValueError:
             raise ConfigError(f"SOURCE_DATE_EPOCH must be a number of seconds, not {epoch!r}") from None
     day = edition.build_date or edition.doc.meta.date or "1980-01-01"
     try:
-        return datetime.fromisoformat(day[:10]).replace(tzinfo=timezone.utc)
+        return datetime.fromisoformat(day[:10]).replace(tzinfo=UTC)
     except ValueError:
-        return datetime(1980, 1, 1, tzinfo=timezone.utc)
+        return datetime(1980, 1, 1, tzinfo=UTC)
 
 
 @contextmanager

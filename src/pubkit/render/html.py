@@ -156,14 +156,14 @@ class BlockView:
     untranslated: bool = False
     ordered: bool = False
     start: int = 1
-    items: list["BlockView"] = field(default_factory=list)
-    blocks: list["BlockView"] = field(default_factory=list)
+    items: list[BlockView] = field(default_factory=list)
+    blocks: list[BlockView] = field(default_factory=list)
     text: str = ""  # plain text (headings: for tables of contents; code: the verbatim code)
     style: str = "1"  # ordered lists: 1 a A i I
     delim: str = "."  # ordered lists: . or )
-    attribution: "BlockView | None" = None  # quotes: who said it
-    header: list["BlockView"] = field(default_factory=list)  # tables: header cells
-    rows: list[list["BlockView"]] = field(default_factory=list)  # tables: body cells
+    attribution: BlockView | None = None  # quotes: who said it
+    header: list[BlockView] = field(default_factory=list)  # tables: header cells
+    rows: list[list[BlockView]] = field(default_factory=list)  # tables: body cells
     align: str = ""  # table cells: left, center, right
     src: str = ""  # images: a followable URL of the image, else ""
 
