@@ -292,14 +292,18 @@ def test_checksums_list_only_regular_editions(project):
 
     from pubkit.config import load_config
     from pubkit.pipeline import write_checksums
+    from pubkit.project import article_paths
+    from pubkit.readers import article_slug
 
     cfg = load_config(project)
+    slug = article_slug(article_paths(cfg)[0], cfg.root)
     cfg.dist.mkdir()
-    (cfg.dist / "a.en.epub").write_bytes(b"epub")
+    (cfg.dist / f"{slug}.en.epub").write_bytes(b"epub")
+    (cfg.dist / "gone.en.epub").write_bytes(b"an edition of an article no longer in seeds/")
     (cfg.dist / "b.en.pdf").symlink_to(project / "pubkit.toml")
     os.mkfifo(cfg.dist / "c.en.pdf")
     (cfg.dist / "d\n.en.pdf").write_bytes(b"x")
     _in_thread(lambda: write_checksums(cfg))
     sums = (cfg.dist / "SHA256SUMS").read_text()
-    assert sums == f"{hashlib.sha256(b'epub').hexdigest()}  a.en.epub\n"
+    assert sums == f"{hashlib.sha256(b'epub').hexdigest()}  {slug}.en.epub\n"
     assert all(re.fullmatch(r"[0-9a-f]{64}  \S+", line) for line in sums.splitlines())
