@@ -22,7 +22,8 @@ from pathlib import Path
 from ..config import Config, load_config
 from ..errors import MissingError
 from ..fsio import project_lock
-from ..pipeline import FORMATS, _slug_of, write_checksums
+from ..pipeline import FORMATS, write_checksums
+from ..readers import article_slug
 from ..project import article_paths
 from ..readers.source import SIDECAR_SUFFIX
 from ..ui import info
@@ -43,7 +44,7 @@ def translation_slugs(cfg: Config) -> set[str]:
 
 def current_slugs(cfg: Config) -> dict[str, Path]:
     """slug -> seed file, without parsing the articles."""
-    return {_slug_of(p): p for p in article_paths(cfg)}
+    return {article_slug(p, cfg.root): p for p in article_paths(cfg)}
 
 
 def edition_files(cfg: Config, slug: str) -> list[Path]:
