@@ -10,6 +10,7 @@ in a fixed order with timestamps pinned to the build date / ``SOURCE_DATE_EPOCH`
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -101,7 +102,7 @@ def build_book(edition: Edition, cfg: Config):
         ("schema:accessibilityFeature", ("structuralNavigation", "tableOfContents", "readingOrder",
                                          "alternativeText", "displayTransformability")),
         ("schema:accessibilityHazard", ("none",)),
-        ("schema:accessibilitySummary", (" ".join(t("a11y_summary").split()),)),
+        ("schema:accessibilitySummary", (re.sub(r"[ \t\n]+", " ", t("a11y_summary")).strip(),)),
     ):
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})

@@ -9,9 +9,12 @@ is safe:
   inline spans are escaped before they become Markup); characters XML forbids are dropped;
 - a link stays a link only when its URL is ``http:``, ``https:`` or ``mailto:``; any other
   (``javascript:``, ``file:``, ``data:``, relative paths) is shown as its text only;
-- per-language typography (:mod:`pubkit.typography`) is applied here, once, to the model's
-  text spans; a passage left untranslated keeps the source language's typography and is
-  marked with ``lang`` of the source language.
+- per-language typography (:mod:`pubkit.typography`) is applied here, once, to every string
+  an edition prints: the model's text spans, metadata (title, subtitle, authors, source,
+  translators), interface strings and dates (:class:`Strings`). A passage left
+  untranslated keeps the source language's typography and is marked with ``lang`` of the
+  source language; so are author names an edition prints as the source has them;
+- a :class:`~pubkit.model.Span` becomes ``<span lang xml:lang>`` (WeasyPrint writes /Lang).
 
 Template problems become :class:`~pubkit.errors.ConfigError` naming the template and line.
 """
@@ -43,6 +46,7 @@ from ..model import (
     ListBlock,
     Paragraph,
     Signature,
+    Span,
     Strong,
     Text,
 )
@@ -88,6 +92,13 @@ def inline_html(spans: tuple[Inline, ...]) -> Markup:
             out.append(Markup("<em>%s</em>") % inline_html(span.children))
         elif isinstance(span, Strong):
             out.append(Markup("<strong>%s</strong>") % inline_html(span.children))
+        elif isinstance(span, Span):
+            inner = inline_html(span.children)
+            lang = clean(span.lang)
+            if lang:
+                out.append(Markup('<span lang="%s" xml:lang="%s">%s</span>') % (lang, lang, inner))
+            else:
+                out.append(inner)
         elif isinstance(span, Link):
             inner = inline_html(span.children)
             url = safe_url(span.url)
@@ -196,6 +207,19 @@ def build_view(edition: Edition) -> dict[str, Any]:
 
     blocks = [block(b) for b in doc.blocks]
     cov = edition.coverage
+    source_meta = edition.source_doc.meta if edition.source_doc is not None else meta
+    # author names the edition did not localize are in the source language
+    authors_lang = w.src_lang if (not edition.is_source and meta.authors == source_meta.authors) else w.lang
+
+    def src(text: str) -> str:
+        return typeset_text(clean(text), w.src_lang)
+
+    def own(text: str) -> str:
+        return typeset_text(clean(text), w.lang)
+
+    def by(text: str) -> str:
+        return typeset_text(clean(text), authors_lang)
+
     return {
         "lang": w.lang,
         "source_lang": w.src_lang,
@@ -206,19 +230,19 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "title_lang": text_lang(title_key) if text_lang(title_key) != w.lang else "",
         "subtitle": subtitle,
         "subtitle_lang": text_lang(subtitle_key) if subtitle and text_lang(subtitle_key) != w.lang else "",
-        "authors": [clean(a.display()) for a in meta.authors],
-        "author_names": [clean(a.name) for a in meta.authors],
+        "authors": [by(a.display()) for a in meta.authors],
+        "author_names": [by(a.name) for a in meta.authors],
+        "authors_lang": authors_lang if authors_lang != w.lang else "",
         "date": meta.date,
-        "source": clean(meta.source),
+        "source": clean(meta.source) if safe_url(meta.source) else src(meta.source),
         "source_url": safe_url(meta.source) if meta.source else None,
-        "source_title": clean(edition.source_doc.meta.title if edition.source_doc is not None
-                              else (meta.title if edition.is_source else "")),
+        "source_title": src(source_meta.title) if (edition.source_doc is not None or edition.is_source) else "",
         "blocks": blocks,
         "toc": toc,
         "coverage": cov,
         "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
-        "machine_credits": [clean(c) for c in edition.machine_credits],
-        "translators": [clean(t) for t in edition.translators],
+        "machine_credits": [own(c) for c in edition.machine_credits],
+        "translators": [own(t) for t in edition.translators],
         "has_untranslated": any(_untranslated(b) for b in blocks) or bool(title_key in edition.untranslated_keys and not edition.is_source),
         "build_date": edition.build_date or meta.date,
         "identifier": edition.identifier,
@@ -263,14 +287,22 @@ class Strings:
         self._en = data["en"]
         self._own = data.get(lang.split("-")[0]) or {}
 
-    def __call__(self, key: str, **values) -> str:
+    def raw(self, key: str) -> Any:
+        """The string (or list) as strings.yaml has it, English where the language lacks it."""
         text = self._own.get(key, self._en.get(key))
         if text is None:
             raise ConfigError(f"interface string '{key}' is missing from {STRINGS_FILE}",
                               hint=f"add `{key}:` under `en:` (and under each language)")
-        if isinstance(text, str) and values:
-            return text.format(**values)
         return text
+
+    def __call__(self, key: str, **values) -> str:
+        """The string filled in with ``values`` and typeset in its language (English if it fell back)."""
+        text = self.raw(key)
+        if not isinstance(text, str):
+            return text
+        if values:
+            text = text.format(**values)
+        return typeset_text(text, self.lang if key in self._own else "en")
 
     def language_name(self, language) -> str:
         """A language's name in this interface language (strings.yaml `languages:`), else its own."""
@@ -283,8 +315,9 @@ class Strings:
             d = _dt.date.fromisoformat(iso[:10])
         except (ValueError, TypeError):
             return iso
-        months = self("months")
-        return self("date_format").format(day=d.day, month=months[d.month - 1], year=d.year)
+        months = self.raw("months")
+        text = self.raw("date_format").format(day=d.day, month=months[d.month - 1], year=d.year)
+        return typeset_text(text, self.lang if "date_format" in self._own else "en")
 
 
 # ---------------------------------------------------------------- templates
