@@ -80,12 +80,29 @@ def safe_url(url: str) -> str | None:
     return url
 
 
+# An elided word (l’humanité, d’auto-organisation, qu’il): hyphenation would count the
+# elision as part of the word and split "l’hu-manité"; such words are kept whole.
+_ELIDED = re.compile(r"(?<![\w’])(?:[^\W\d_]{1,2}|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uelqu)’[^\W\d_][\w\-]*")
+
+
+def text_html(text: str) -> Markup:
+    """Escaped text, each elided word in ``<span class="elided">`` (not hyphenated)."""
+    out: list[Markup] = []
+    pos = 0
+    for m in _ELIDED.finditer(text):
+        out.append(esc(text[pos:m.start()]))
+        out.append(Markup('<span class="elided">%s</span>') % esc(m.group(0)))
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return Markup("").join(out)
+
+
 def inline_html(spans: tuple[Inline, ...]) -> Markup:
     """Inline spans as escaped HTML (XHTML-compatible)."""
     out: list[str] = []
     for span in spans:
         if isinstance(span, Text):
-            out.append(esc(span.text))
+            out.append(text_html(span.text))
         elif isinstance(span, Code):
             out.append(Markup("<code>%s</code>") % esc(span.text))
         elif isinstance(span, Emph):
@@ -390,6 +407,18 @@ def has_hyphenation(lang: str) -> bool:
     return pyphen.language_fallback(lang) is not None
 
 
+# Hyphenation patterns per language where the bare code would pick others (pyphen's "en"
+# is British); ``[typography] hyphenation = { en = "en_GB" }`` in pubkit.toml overrides.
+HYPHENATION = {"en": "en-US"}
+
+
+def hyphenation_lang(lang: str, cfg: Config) -> str:
+    """The language tag whose hyphenation patterns the PDF's body text uses."""
+    configured = (cfg.raw.get("typography") or {}).get("hyphenation") or {}
+    tag = configured.get(lang) or HYPHENATION.get(lang) or lang
+    return str(tag).replace("_", "-")
+
+
 def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     """The view plus interface strings and format facts: what every template receives."""
     view = build_view(edition)
@@ -402,5 +431,6 @@ def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
         language_label=edition.language.native or edition.language.name,
         source_language_label=t.language_name(edition.source_language),
         hyphenation=has_hyphenation(view["lang"]),
+        hyphenation_lang=hyphenation_lang(view["lang"], cfg),
     )
     return view

@@ -20,6 +20,7 @@ from ..errors import ConfigError
 from ..fsio import atomic_write
 from . import assets
 from .html import context, render_template
+from .pdf_lines import render_within_limits
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
 
@@ -78,7 +79,9 @@ def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None) -> 
         url_fetcher=make_fetcher(cfg.templates, fetch_log),
         media_type="print",
     )
-    return doc.write_pdf(pdf_variant="pdf/ua-1", attachments=None, presentational_hints=False)
+    options = dict(pdf_variant="pdf/ua-1", attachments=None, presentational_hints=False)
+    document, _ = render_within_limits(doc, options)
+    return document.write_pdf(**options)
 
 
 def write(edition: Edition, cfg: Config, out: Path) -> None:
