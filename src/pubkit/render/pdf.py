@@ -1,4 +1,14 @@
-"""PDF editions with WeasyPrint: tagged (PDF/UA-1), fonts embedded, reproducible.
+"""PDF editions with WeasyPrint: tagged, fonts embedded (subset by fontTools), reproducible.
+
+Not PDF/UA: WeasyPrint's structure tree puts the article in one ``Art`` element per page
+(a paragraph crossing a page becomes two), writes running heads and page numbers as content
+rather than artifacts, and nests links in the contents. The editions therefore claim no
+PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang``) are kept
+because they still help assistive technology (README: "What the editions claim").
+
+Fonts are subset by fontTools (a pinned package) on every machine: WeasyPrint would use
+the system's HarfBuzz-subset library where one is installed, so the same inputs would give
+other bytes on another machine. :func:`one_subsetter` turns that path off.
 
 The book is one HTML document (``templates/pdf/book.html.j2``): title page, table of
 contents with page numbers, the article, colophon. WeasyPrint reads resources only through
@@ -69,19 +79,29 @@ def render_html(edition: Edition, cfg: Config) -> str:
     return render_template(cfg.templates, "pdf/book.html.j2", ctx)
 
 
+PDF_OPTIONS = dict(pdf_tags=True, attachments=None, presentational_hints=False)
+
+
+def one_subsetter() -> None:
+    """Make WeasyPrint subset fonts with fontTools whatever system libraries are present."""
+    import weasyprint.pdf.fonts as fonts
+
+    fonts.harfbuzz_subset = None  # WeasyPrint falls back to fontTools (a pinned dependency)
+
+
 def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None) -> bytes:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    one_subsetter()
     doc = HTML(
         string=html,
         base_url=cfg.templates.resolve().as_uri() + "/",
         url_fetcher=make_fetcher(cfg.templates, fetch_log),
         media_type="print",
     )
-    options = dict(pdf_variant="pdf/ua-1", attachments=None, presentational_hints=False)
-    document, _ = render_within_limits(doc, options)
-    return document.write_pdf(**options)
+    document, _ = render_within_limits(doc, dict(PDF_OPTIONS))
+    return document.write_pdf(**PDF_OPTIONS)
 
 
 def write(edition: Edition, cfg: Config, out: Path) -> None:
