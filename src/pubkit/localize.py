@@ -27,11 +27,21 @@ from .model import Author, Document, Signature, plain_text
 from .segment import PlaceholderError, Unit, decode, reassemble, segment
 
 
-def build_date(doc: Document) -> str:
+def build_date(doc: Document, po_metadata: dict | None = None) -> str:
+    """The edition's date: the latest change of its inputs, as an ISO date.
+
+    The source's date (the article's ``date``) and, for a translation, the PO file's
+    ``PO-Revision-Date`` (set when a reviewer saves it); so a corrected translation is told
+    from the first one. ``SOURCE_DATE_EPOCH`` overrides both (reproducible builds).
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), timezone.utc).date().isoformat()
-    return doc.meta.date
+    dates = [doc.meta.date[:10]] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.meta.date[:10]) else []
+    revised = (po_metadata or {}).get("PO-Revision-Date", "").strip()[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", revised):
+        dates.append(revised)
+    return max(dates) if dates else doc.meta.date
 
 
 def identifier(doc: Document, lang: str) -> str:
@@ -159,6 +169,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         words_reviewed=words_reviewed, **counts,
     )
     translators = translators_from(pf.po.metadata) if counts["reviewed"] + counts["stale"] else ()
+    common["build_date"] = build_date(doc, pf.po.metadata)
     edition = Edition(
         doc=localized, is_source=False, coverage=cov, translators=translators,
         machine_credits=tuple(sorted(c for c in credits if c)), untranslated_keys=frozenset(untranslated),
