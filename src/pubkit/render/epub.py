@@ -20,7 +20,9 @@ from ..edition import Edition
 from ..fsio import atomic_write
 from . import assets
 from .cover import cover_png
+from .fonts import characters_by_face, epub_css, epub_fonts
 from .html import clean, context, render_template
+from .pdf import make_fetcher
 
 XHTML = "application/xhtml+xml"
 PAGES = ("cover", "titlepage", "nav", "text", "colophon", "licences")
@@ -109,16 +111,23 @@ def build_book(edition: Edition, cfg: Config):
 
     book.set_cover("images/cover.png", cover_png(
         ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], cfg.templates / "fonts"), create_page=False)
+    bodies = {page: render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx) for page in PAGES}
+    # fonts: the faces the pages use, cut to the characters they show (render/fonts.py)
+    used = characters_by_face([bodies[p] for p in PAGES if p != "cover"],
+                              cfg.templates.resolve().as_uri() + "/", make_fetcher(cfg.templates))
+    carried = epub_fonts(used, fonts[0].parent)
+    names = {f.name for f in carried}
     for path in css:
+        text = epub_css(path.read_text(encoding="utf-8"), names)
         book.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=path.name, media_type="text/css",
-                                    content=path.read_bytes()))
-    for path in fonts:
-        book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=f"fonts/{path.name}", media_type="font/ttf",
-                                    content=path.read_bytes()))
+                                    content=text.encode("utf-8")))
+    for font in carried:
+        book.add_item(epub.EpubItem(uid=f"font-{Path(font.name).stem}", file_name=f"fonts/{font.name}",
+                                    media_type="font/ttf", content=font.data))
     items = {}
     for page in PAGES:
-        body = render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx)
-        item = epub.EpubItem(uid=page, file_name=f"{page}.xhtml", media_type=XHTML, content=body.encode("utf-8"))
+        item = epub.EpubItem(uid=page, file_name=f"{page}.xhtml", media_type=XHTML,
+                             content=bodies[page].encode("utf-8"))
         item.properties = ["nav"] if page == "nav" else []
         book.add_item(item)
         items[page] = item
