@@ -37,6 +37,21 @@ def identifier(edition: Edition) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
+# Words that make a name a group's, filed as written ("Permanent Revolution Collective").
+_GROUP_WORDS = re.compile(
+    r"\b(collective|committee|party|union|group|team|league|bulletin|collectif|comité|parti|groupe|"
+    r"équipe|коллектив|комитет|партия|союз|группа|команда|жамааты|жамаат|комитети|партиясы|тобу)\b",
+    re.IGNORECASE)
+
+
+def file_as(name: str) -> str:
+    """How a name sorts (``file-as``): a person's "Last, First", a group's name as written."""
+    words = name.replace("\u00a0", " ").split()
+    if len(words) < 2 or _GROUP_WORDS.search(name) or any(c in name for c in "«»“”\"()"):
+        return name.replace("\u00a0", " ")
+    return f"{words[-1]}, {' '.join(words[:-1])}"
+
+
 def _nav_entries(ctx: dict) -> list[dict]:
     sections = [{"href": f"text.xhtml#{e.id}", "title": e.title, "children": []} for e in ctx["toc"] if e.level == 1]
     # deeper headings go under the preceding top-level one
@@ -76,20 +91,30 @@ def build_book(edition: Edition, cfg: Config):
 
     book = epub.EpubBook()
     book.set_identifier(identifier(edition))
-    book.set_title(ctx["title"])
+    book.title = ctx["title"]
+    book.add_metadata("DC", "title", ctx["title"], {"id": "title"})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if ctx["subtitle"]:
+        book.add_metadata("DC", "title", ctx["subtitle"], {"id": "subtitle"})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(lang)
     for i, name in enumerate(ctx["author_names"], 1):
         book.add_author(name, uid=f"creator-{i}", role="aut")
+        # (not ebooklib's file_as=: it writes the relator scheme onto the file-as refinement)
+        book.add_metadata(None, "meta", file_as(name), {"refines": f"#creator-{i}", "property": "file-as"})
+    if ctx["publisher"]:
+        book.add_metadata("DC", "publisher", ctx["publisher"])
+    if ctx["rights"]:
+        book.add_metadata("DC", "rights", ctx["rights"])
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
     if ctx["source"]:
         book.add_metadata("DC", "source", ctx["source"])
-    if ctx["subtitle"]:
-        book.add_metadata("DC", "description", ctx["subtitle"])
     n = 0
     for name in ctx["translators"]:
         n += 1
         book.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}"})
+        book.add_metadata(None, "meta", file_as(name), {"refines": f"#contributor-{n}", "property": "file-as"})
         book.add_metadata(None, "meta", "trl", {"refines": f"#contributor-{n}", "property": "role", "scheme": "marc:relators"})
     for credit in ctx["machine_credits"]:
         n += 1

@@ -419,6 +419,22 @@ def hyphenation_lang(lang: str, cfg: Config) -> str:
     return str(tag).replace("_", "-")
 
 
+def publisher(cfg: Config, lang: str) -> dict[str, str]:
+    """``[publisher]`` of pubkit.toml: ``name`` and ``rights`` (a per-language table of
+    either, ``{ en = "…", ru = "…" }``, picks the edition's language, else ``en``)."""
+    section = cfg.raw.get("publisher") or {}
+    out = {}
+    for key, field_name in (("name", "publisher"), ("rights", "rights")):
+        value = section.get(key, "")
+        if isinstance(value, dict):
+            value = value.get(lang) or value.get("en") or ""
+        if not isinstance(value, str):
+            raise ConfigError(f"[publisher] {key} must be text or a table of texts per language",
+                              hint=f'write `{key} = "…"` under [publisher] in pubkit.toml')
+        out[field_name] = typeset_text(clean(value), lang)
+    return out
+
+
 def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     """The view plus interface strings and format facts: what every template receives."""
     view = build_view(edition)
@@ -432,5 +448,6 @@ def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
         source_language_label=t.language_name(edition.source_language),
         hyphenation=has_hyphenation(view["lang"]),
         hyphenation_lang=hyphenation_lang(view["lang"], cfg),
+        **publisher(cfg, view["lang"]),
     )
     return view
