@@ -3,7 +3,8 @@
 Not PDF/UA: WeasyPrint's structure tree puts the article in one ``Art`` element per page
 (a paragraph crossing a page becomes two), writes running heads and page numbers as content
 rather than artifacts, and nests links in the contents. The editions therefore claim no
-PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang``) are kept
+PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang`` on the
+document and on every passage in another language: :func:`lang_in_structure`) are kept
 because they still help assistive technology (README: "What the editions claim").
 
 Fonts are subset by fontTools (a pinned package) on every machine: WeasyPrint would use
@@ -89,11 +90,39 @@ def one_subsetter() -> None:
     fonts.harfbuzz_subset = None  # WeasyPrint falls back to fontTools (a pinned dependency)
 
 
+def lang_in_structure() -> None:
+    """Give each structure element of an element with ``lang`` a ``/Lang`` entry.
+
+    WeasyPrint (70) writes the document's language in the catalog only, so a passage in
+    another language (``<span lang="kk">``, an untranslated paragraph) would be read in the
+    document's language. Its tag builder is wrapped (once) to copy the element's ``lang``.
+    """
+    import pydyf
+    import weasyprint.pdf.tags as tags
+
+    build = tags._build_box_tree
+    if getattr(build, "pubkit_lang", False):
+        return
+
+    def with_lang(box, parent, pdf, page_number, nums, annotations, seen):
+        for element in build(box, parent, pdf, page_number, nums, annotations, seen):
+            node = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", None)
+            lang = node.get("lang") if node is not None and tag not in ("html", "body") else None
+            if lang and "Lang" not in element and element.get("S") != "/NonStruct":
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    with_lang.pubkit_lang = True  # type: ignore[attr-defined]
+    tags._build_box_tree = with_lang
+
+
 def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None) -> bytes:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     one_subsetter()
+    lang_in_structure()
     doc = HTML(
         string=html,
         base_url=cfg.templates.resolve().as_uri() + "/",
