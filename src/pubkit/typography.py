@@ -154,7 +154,7 @@ _TITLES = ("Dr", "Mr", "Mrs", "Ms", "Prof", "St", "Gen", "Col", "Sgt", "Mme", "M
 _CYRILLIC_UNITS = ("км", "кг", "м", "см", "т", "л", "млн", "млрд", "трлн", "тыс.")
 _RU_MONTHS = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября",
               "октября", "ноября", "декабря")
-_KY = dict(
+_KY = Style(
     outer=("«", "»"), inner=("„", "“"), group_sep=NNBSP, percent_space=NNBSP,
     titles=(*_TITLES, "Др", "проф"),
     units=(*_COMMON_UNITS, *_CYRILLIC_UNITS, "саат", "миң", "миллион", "миллиард", "доллар", "сом",
@@ -177,8 +177,8 @@ STYLES: dict[str, Style] = {
                "доллар", "доллара", "долларов", "долл.", "руб.", "рублей", "тенге", "сом", "процентов",
                "процента", "года", "году", "год", "лет"),
     ),
-    "ky": Style(**_KY),
-    "kk": Style(**_KY),
+    "ky": _KY,
+    "kk": _KY,  # Kazakh: the same quotes, dashes and number rules as Kyrgyz
     "fr": Style(
         outer=("«", "»"), inner=("“", "”"), group_sep=NNBSP, quote_space=NNBSP, punct_space=NNBSP,
         unit_space=NNBSP, percent_space=NNBSP, titles=_TITLES,

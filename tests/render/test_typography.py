@@ -129,10 +129,10 @@ def test_typeset_document_uses_its_language_and_unknown_languages_pass_through()
 
 # ------------------------------------------------------------------ properties
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pubkit.model import Span  # noqa: E402
+from pubkit.model import Span
 
 # Text made of the characters the rules look at: letters of each script, digits, straight
 # quotes (as sources and translators type them), apostrophes, dashes, dots and spaces, so

@@ -123,7 +123,7 @@ def keep_whole(block: Any, words: list[str]) -> bool:
             changed = True
             el.text = parts[0]
             index = 0
-            prev = None
+            prev: Any = None  # parts alternate text, span, text …: a span always comes first
             for part in parts[1:]:
                 if isinstance(part, str):
                     prev.tail = (prev.tail or "") + part
