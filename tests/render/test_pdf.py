@@ -150,3 +150,36 @@ def test_pdf_makes_no_pdfua_claim_but_is_tagged_with_its_language(built):
         data = xmp.get_object().get_data() if xmp is not None else b""
         assert b"pdfuaid" not in data, "the PDF claims PDF/UA conformance"
         assert root["/Lang"] == lang and "/StructTreeRoot" in root
+
+
+def test_contents_has_no_link_inside_a_link(built):
+    """The leader and page number of a contents entry belong to the item, not to its link."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    def kids(node):
+        k = node.get("/K")
+        k = k.get_object() if k is not None else None
+        items = k if isinstance(k, ArrayObject) else [k] if k is not None else []
+        return [x.get_object() for x in items if isinstance(x.get_object(), DictionaryObject)]
+
+    def links_inside(node, inside_link, found):
+        is_link = node.get("/S") == "/Link"
+        if is_link and inside_link:
+            found.append(node)
+        for child in kids(node):
+            links_inside(child, inside_link or is_link, found)
+        return found
+
+    root = PdfReader(str(built[("ru", "pdf")])).trailer["/Root"]["/StructTreeRoot"].get_object()
+    nested = links_inside(root, False, [])
+    total = []
+
+    def count(node):
+        if node.get("/S") == "/Link":
+            total.append(node)
+        for child in kids(node):
+            count(child)
+
+    count(root)
+    assert total and not nested, f"{len(nested)} links inside links"

@@ -1,8 +1,8 @@
 """PDF editions with WeasyPrint: tagged, fonts embedded (subset by fontTools), reproducible.
 
 Not PDF/UA: WeasyPrint's structure tree puts the article in one ``Art`` element per page
-(a paragraph crossing a page becomes two), writes running heads and page numbers as content
-rather than artifacts, and nests links in the contents. The editions therefore claim no
+(a paragraph crossing a page becomes two) and writes running heads, page numbers and
+leader dots as content rather than artifacts. The editions therefore claim no
 PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang`` on the
 document and on every passage in another language: :func:`lang_in_structure`) are kept
 because they still help assistive technology (README: "What the editions claim").
