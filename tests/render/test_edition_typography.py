@@ -23,6 +23,9 @@ from ..tools import require_tool
 
 LANGS = ("en", "ru", "ky", "fr")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# OPF elements that hold text a reader sees (in a library, a store, a reading system)
+OPF_TEXT = ("title", "creator", "contributor", "publisher", "rights", "description", "source", "subject")
+OPF_PROPERTIES = ("schema:accessibilitySummary", "file-as")
 _IGNORE = re.compile(r"urn:uuid:[0-9a-f-]+|https?://\S+|\S+@\S+|translate-\w+|pubkit:\S+")
 
 
@@ -115,17 +118,12 @@ def strings(article_dist):
                 if name.endswith(".opf"):
                     root = etree.fromstring(z.read(name))
                     for el in root.iter():
-                        if isinstance(el.tag, str) and el.text and el.text.strip() and "metadata" in str(
-                                el.getparent().tag if el.getparent() is not None else ""):
-                            prop = el.get("property") or etree.QName(el).localname
-                            if prop in ("identifier", "modified", "date", "source", "language", "meta") and \
-                                    etree.QName(el).localname != "meta":
-                                continue
-                            if prop in ("dcterms:modified", "role", "schema:accessMode", "schema:accessModeSufficient",
-                                        "schema:accessibilityFeature", "schema:accessibilityHazard", "file-as"):
-                                continue
-                            el_lang = el.get(XML_LANG) or lang
-                            found.append((f"{epub.name}:{name}", el_lang, el.text.strip()))
+                        if not isinstance(el.tag, str) or not (el.text or "").strip():
+                            continue
+                        local = etree.QName(el).localname
+                        prop = el.get("property", "")
+                        if local in OPF_TEXT or prop in OPF_PROPERTIES:
+                            found.append((f"{epub.name}:{name}", el.get(XML_LANG) or lang, el.text.strip()))
                 elif name.endswith(".xhtml"):
                     root = etree.fromstring(z.read(name))
                     for el_lang, text in xhtml_texts(root, lang):

@@ -33,6 +33,7 @@ def test_file_as():
     assert file_as("Aigul Osmonova") == "Osmonova, Aigul"
     assert file_as("A.\u00a0Seitkali") == "A. Seitkali" or file_as("A.\u00a0Seitkali") == "Seitkali, A."
     assert file_as("Plato") == "Plato"
+    assert file_as("pubkit contributors") == "pubkit contributors"
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,7 @@ def test_opf_has_sort_names_publisher_rights_and_subtitle_refinement(published):
     assert '<dc:publisher>Example Press</dc:publisher>' in opf
     assert '<dc:rights>Все права защищены.</dc:rights>' in opf
     assert 'property="file-as">Permanent Revolution Collective</meta>' in opf
+    assert '<dc:creator id="creator-1" xml:lang="en">Permanent Revolution Collective</dc:creator>' in opf
     assert 'property="file-as">Осмонова, Айгүл</meta>' in opf
     assert '<dc:title id="subtitle">' in opf and '<meta refines="#subtitle" property="title-type">subtitle</meta>' in opf
     assert '<meta refines="#title" property="title-type">main</meta>' in opf

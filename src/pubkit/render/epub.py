@@ -39,7 +39,8 @@ def identifier(edition: Edition) -> str:
 
 # Words that make a name a group's, filed as written ("Permanent Revolution Collective").
 _GROUP_WORDS = re.compile(
-    r"\b(collective|committee|party|union|group|team|league|bulletin|collectif|comité|parti|groupe|"
+    r"\b(collective|committee|party|union|group|team|league|bulletin|contributors|translators|editors|press|"
+    r"collectif|comité|parti|groupe|"
     r"équipe|коллектив|комитет|партия|союз|группа|команда|жамааты|жамаат|комитети|партиясы|тобу)\b",
     re.IGNORECASE)
 
@@ -92,14 +93,21 @@ def build_book(edition: Edition, cfg: Config):
     book = epub.EpubBook()
     book.set_identifier(identifier(edition))
     book.title = ctx["title"]
-    book.add_metadata("DC", "title", ctx["title"], {"id": "title"})
+
+    def lang_of(other: str) -> dict[str, str]:
+        """xml:lang for a value in another language than the edition's."""
+        return {XML_LANG: other} if other and other != lang else {}
+
+    book.add_metadata("DC", "title", ctx["title"], {"id": "title", **lang_of(ctx["title_lang"])})
     book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
     if ctx["subtitle"]:
-        book.add_metadata("DC", "title", ctx["subtitle"], {"id": "subtitle"})
+        book.add_metadata("DC", "title", ctx["subtitle"], {"id": "subtitle", **lang_of(ctx["subtitle_lang"])})
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(lang)
     for i, name in enumerate(ctx["author_names"], 1):
-        book.add_author(name, uid=f"creator-{i}", role="aut")
+        book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(ctx["authors_lang"])})
+        book.add_metadata(None, "meta", "aut", {"refines": f"#creator-{i}", "property": "role",
+                                                "scheme": "marc:relators"})
         # (not ebooklib's file_as=: it writes the relator scheme onto the file-as refinement)
         book.add_metadata(None, "meta", file_as(name), {"refines": f"#creator-{i}", "property": "file-as"})
     if ctx["publisher"]:
@@ -109,7 +117,7 @@ def build_book(edition: Edition, cfg: Config):
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
     if ctx["source"]:
-        book.add_metadata("DC", "source", ctx["source"])
+        book.add_metadata("DC", "source", ctx["source"], {} if ctx["source_url"] else lang_of(ctx["source_lang"]))
     n = 0
     for name in ctx["translators"]:
         n += 1
