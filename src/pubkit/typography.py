@@ -144,6 +144,7 @@ class Style:
     percent_space: str = ""  # space between a number and % (ru, ky, fr); "" = as typed
     one_letter_words: str = ""  # words of one letter that must not end a line (ru)
     number_words: bool = True  # a number stays with the word after it (30 жылда)
+    free_words: tuple[str, ...] = ()  # words a number is not bound to (conjunctions: 2008 et 2020)
     months: tuple[str, ...] = ()  # month names a day or year stays with
     titles: tuple[str, ...] = ()  # abbreviations that stay with the name after them
     units: tuple[str, ...] = ()
@@ -156,6 +157,7 @@ _RU_MONTHS = ("января", "февраля", "марта", "апреля", "�
               "октября", "ноября", "декабря")
 _KY = Style(
     outer=("«", "»"), inner=("„", "“"), group_sep=NNBSP, percent_space=NNBSP,
+    free_words=("жана", "же", "менен", "бирок", "жә", "және", "мен", "немесе", "бірақ"),
     titles=(*_TITLES, "Др", "проф"),
     units=(*_COMMON_UNITS, *_CYRILLIC_UNITS, "саат", "миң", "миллион", "миллиард", "доллар", "сом",
            "теңге", "пайыз", "жыл", "жылы"),
@@ -171,7 +173,8 @@ STYLES: dict[str, Style] = {
     ),
     "ru": Style(
         outer=("«", "»"), inner=("„", "“"), group_sep=NNBSP, percent_space=NNBSP,
-        one_letter_words="вксуоиаяВКСУОИАЯ", months=_RU_MONTHS, titles=(*_TITLES, "проф"),
+        one_letter_words="вксуоиаяВКСУОИАЯ", months=_RU_MONTHS,
+        free_words=("или", "но", "да", "либо", "по", "до", "от", "на", "за", "из", "при", "для", "что", "как"), titles=(*_TITLES, "проф"),
         units=(*_COMMON_UNITS, *_CYRILLIC_UNITS, "ч",
                "миллион", "миллиона", "миллионов", "миллиард", "миллиарда", "миллиардов",
                "доллар", "доллара", "долларов", "долл.", "руб.", "рублей", "тенге", "сом", "процентов",
@@ -182,6 +185,8 @@ STYLES: dict[str, Style] = {
     "fr": Style(
         outer=("«", "»"), inner=("“", "”"), group_sep=NNBSP, quote_space=NNBSP, punct_space=NNBSP,
         unit_space=NNBSP, percent_space=NNBSP, titles=_TITLES,
+        free_words=("et", "ou", "mais", "ni", "car", "pour", "par", "sur", "dans", "avec", "sans", "qui", "que",
+                    "de", "des", "du", "en", "au", "aux", "le", "la", "les", "à"),
         months=("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
                 "octobre", "novembre", "décembre"),
         units=(*_COMMON_UNITS, "millions", "million", "milliards", "milliard", "dollars", "euros",
@@ -327,7 +332,8 @@ def _numbers(buf: _Buf, st: Style) -> None:
     buf.sub(re.compile(r"(?<=[$€£¥₽₸])[ \u2009](?=\d)"), sp)
     # a number and the word it counts: 30 жылда, 27 января, 2022 г., 12 000 человек
     if st.number_words:
-        buf.sub(re.compile(rf"(?<=\d) (?={_LETTER}{{2}})"), NBSP)  # (not "12 и 13": that chain is long)
+        free = "|".join(re.escape(w) for w in st.free_words) or "(?!)"
+        buf.sub(re.compile(rf"(?<=\d) (?!(?:{free})(?!\w))(?={_LETTER}{{2}})"), NBSP)  # (not "12 и 13": that chain is long)
         buf.sub(re.compile(rf"(?<=\d) (?={_LETTER}{{1,3}}\.)"), NBSP)  # 2022 г., 5 т.
     buf.sub(re.compile(r"(?<=№) ?(?=\d)"), NBSP)
     if st.months:

@@ -29,6 +29,14 @@ OPF_PROPERTIES = ("schema:accessibilitySummary", "file-as")
 _IGNORE = re.compile(r"urn:uuid:[0-9a-f-]+|https?://\S+|\S+@\S+|translate-\w+|pubkit:\S+")
 
 
+# Words that do not belong to the number before them (a line may break there): "2008 et 2020".
+FUNCTION_WORDS = {
+    "ru": "или но да либо по до от на за из при для что как",
+    "ky": "жана же менен бирок", "kk": "және мен немесе бірақ",
+    "fr": "et ou mais ni car pour par sur dans avec sans qui que de des du en au aux le la les",
+}
+
+
 def faults(text: str, lang: str) -> list[str]:
     """What a proofreader would mark in ``text`` written in ``lang``."""
     text = _IGNORE.sub(" ", text)
@@ -47,7 +55,7 @@ def faults(text: str, lang: str) -> list[str]:
     rule("line may start with a dash", r"\S [—–] ")
     if base in ("ru", "ky", "kk"):
         rule("breakable hyphen after a number", r"\d-[^\W\d_]")
-        rule("number apart from its word", r"\d [^\W\d_]{2}")
+        rule("number apart from its word", rf"\d (?!(?:{'|'.join(FUNCTION_WORDS[base].split())})\b)[^\W\d_]{{2}}")
         rule("English closing quote", r"”")
         depth = 0
         for i, ch in enumerate(text):
@@ -64,7 +72,7 @@ def faults(text: str, lang: str) -> list[str]:
     if base == "fr":
         rule("no narrow space inside « »", r"«(?!\u202f)|(?<!\u202f)»")
         rule("no narrow space before ; : ! ?", r"(?<=[^\s\d\u202f!?])[;:!?]")
-        rule("number apart from its word", r"\d [^\W\d_]{2}")
+        rule("number apart from its word", rf"\d (?!(?:{'|'.join(FUNCTION_WORDS['fr'].split())})\b)[^\W\d_]{{2}}")
     if base == "en":
         rule("French or Russian quotes", r"[«»„]")
     return found
