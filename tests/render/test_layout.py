@@ -129,3 +129,20 @@ def test_running_heads_pages_and_bookmarks(article_dist, lang, tmp_path):
         body = [line for line in page if not re.fullmatch(r"\d+", line.strip())
                 and " ".join(line.split()) != head]
         assert len(body) > 3 or not body, f"a page holds only {body}"
+
+
+def test_english_uses_us_patterns_unless_configured(cfg, editions):
+    import dataclasses
+
+    import pyphen
+
+    from pubkit.render.html import hyphenation_lang
+
+    assert hyphenation_lang("en", cfg) == "en-US"
+    assert hyphenation_lang("ru", cfg) == "ru"
+    british = dataclasses.replace(cfg, raw={**cfg.raw, "typography": {"hyphenation": {"en": "en_GB"}}})
+    assert hyphenation_lang("en", british) == "en-GB"
+    html = pdf.render_html(editions["en"], cfg)
+    assert '<article class="text" lang="en-US">' in html
+    us = pyphen.Pyphen(lang=pyphen.language_fallback("en-US"), left=3, right=3)
+    assert us.inserted("Afghanistan") != "Afgh-anistan" and us.inserted("oligarchs") != "olig-archs"
