@@ -47,7 +47,7 @@ class Edition:
     translators: tuple[str, ...] = ()  # people credited for the translation / review
     machine_credits: tuple[str, ...] = ()  # e.g. "Argos Translate, translate-en_ru 1.9"
     untranslated_keys: frozenset[str] = frozenset()  # units shown in the source language
-    build_date: str = ""  # ISO date: SOURCE_DATE_EPOCH, else the article's date
+    build_date: str = ""  # ISO date: SOURCE_DATE_EPOCH, else its inputs' latest change
     identifier: str = ""  # stable, per article and language
     page_size: str = "A5"
     # The original document, for renderers: its title for the colophon, and its unit keys

@@ -41,11 +41,21 @@ def broken_diagnostic(verdict: Verdict, path, line: int) -> Diagnostic:
     )
 
 
-def build_date(doc: Document) -> str:
+def build_date(doc: Document, po_metadata: dict | None = None) -> str:
+    """The edition's date: the latest change of its inputs, as an ISO date.
+
+    The source's date (the article's ``date``) and, for a translation, the PO file's
+    ``PO-Revision-Date`` (set when a reviewer saves it); so a corrected translation is told
+    from the first one. ``SOURCE_DATE_EPOCH`` overrides both (reproducible builds).
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
-    return doc.meta.date
+    dates = [doc.meta.date[:10]] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.meta.date[:10]) else []
+    revised = (po_metadata or {}).get("PO-Revision-Date", "").strip()[:10]
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", revised):
+        dates.append(revised)
+    return max(dates) if dates else doc.meta.date
 
 
 def identifier(doc: Document, lang: str) -> str:
@@ -57,15 +67,36 @@ def _words(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def translators_from(metadata: dict) -> tuple[str, ...]:
-    """Credits from ``X-Pubkit-Translators`` ("A; B"), else from Last-Translator (name only)."""
+def _credited_name(value: str) -> str:
+    """The name in a PO header field ("Name <email>"), or "" for a placeholder.
+
+    Placeholders: gettext's template values (FULL NAME, LANGUAGE), pubkit's own, and any
+    address under the reserved ``.invalid`` domain (RFC 2606): no one can be reached there.
+    """
+    value = value.strip()
+    m = re.fullmatch(r"(.*?)\s*<([^>]*)>", value)
+    name, email = (m.group(1).strip(), m.group(2).strip()) if m else (value, "")
+    if not name or value == NO_TRANSLATOR or name.upper().startswith(("FULL NAME", "LANGUAGE")):
+        return ""
+    if re.search(r"(^|[@.])invalid$", email.lower()):
+        return ""
+    return name
+
+
+def translators_from(metadata: dict, language_names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Credits from ``X-Pubkit-Translators`` ("A; B"), else the PO header's Last-Translator and
+    Language-Team (a team, not just the language's name), placeholders left out."""
     explicit = [x.strip() for x in metadata.get(TRANSLATORS_FIELD, "").split(";") if x.strip()]
     if explicit:
         return tuple(explicit)
-    last = metadata.get("Last-Translator", "").strip()
-    if not last or last == NO_TRANSLATOR or last.startswith("FULL NAME"):
-        return ()
-    return (re.sub(r"\s*<[^>]*>\s*$", "", last).strip(),)
+    out = []
+    last = _credited_name(metadata.get("Last-Translator", ""))
+    if last:
+        out.append(last)
+    team = _credited_name(metadata.get("Language-Team", ""))
+    if team and team.lower() not in {n.lower() for n in language_names} and team not in out:
+        out.append(team)
+    return tuple(out)
 
 
 def localized_authors(doc: Document, localized: Document, units: list[Unit],
@@ -153,8 +184,11 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,
     )
+    language = cfg.language(lang)
+    names = (language.name, language.native, lang)
     human = counts["reviewed"] + counts["accepted"] + counts["stale"] + counts["needs_work"]
-    translators = translators_from(pf.po.metadata) if human else ()
+    translators = translators_from(pf.po.metadata, names) if human else ()
+    common["build_date"] = build_date(doc, pf.po.metadata)
     edition = Edition(
         doc=localized, is_source=False, coverage=cov, translators=translators,
         machine_credits=tuple(sorted(c for c in credits if c)), untranslated_keys=frozenset(untranslated),

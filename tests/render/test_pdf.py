@@ -106,3 +106,80 @@ def test_without_source_date_epoch_the_build_date_is_used(tmp_path, cfg, edition
     import os
 
     assert "SOURCE_DATE_EPOCH" not in os.environ
+
+
+def test_one_subsetter_whatever_the_machine_has(tmp_path, cfg, editions, epoch, monkeypatch):
+    """PDF bytes do not depend on whether libharfbuzz-subset is installed.
+
+    Both machines are simulated in one process: WeasyPrint's subsetter choice is its module's
+    ``harfbuzz_subset`` (the library, or None where it is missing). pubkit sets it to None
+    (fontTools) on every render; the control shows that the choice would change the bytes.
+    """
+    import weasyprint.pdf.fonts as fonts
+    import weasyprint.text.ffi as ffi
+
+    from pubkit.render import pdf as pdf_writer
+
+    html = pdf_writer.render_html(editions["fr"], cfg)
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # a machine without the library
+    without = pdf_writer.to_pdf_bytes(html, cfg)
+    monkeypatch.setattr(fonts, "harfbuzz_subset", ffi.harfbuzz_subset)  # a machine with it (if here)
+    with_lib = pdf_writer.to_pdf_bytes(html, cfg)
+    assert with_lib == without
+    assert fonts.harfbuzz_subset is None
+    if ffi.harfbuzz_subset is not None:  # control: the library's own subsetter gives other bytes
+        from weasyprint import HTML
+
+        monkeypatch.setattr(fonts, "harfbuzz_subset", ffi.harfbuzz_subset)
+        doc = HTML(string=html, base_url=cfg.templates.resolve().as_uri() + "/",
+                   url_fetcher=pdf_writer.make_fetcher(cfg.templates))
+        other = doc.write_pdf(**pdf_writer.PDF_OPTIONS)
+        monkeypatch.setattr(fonts, "harfbuzz_subset", None)
+        plain = HTML(string=html, base_url=cfg.templates.resolve().as_uri() + "/",
+                     url_fetcher=pdf_writer.make_fetcher(cfg.templates)).write_pdf(**pdf_writer.PDF_OPTIONS)
+        assert other != plain
+
+
+def test_pdf_makes_no_pdfua_claim_but_is_tagged_with_its_language(built):
+    from pypdf import PdfReader
+
+    for lang in ("en", "ru", "ky", "fr"):
+        reader = PdfReader(str(built[(lang, "pdf")]))
+        root = reader.trailer["/Root"]
+        xmp = root.get("/Metadata")
+        data = xmp.get_object().get_data() if xmp is not None else b""
+        assert b"pdfuaid" not in data, "the PDF claims PDF/UA conformance"
+        assert root["/Lang"] == lang and "/StructTreeRoot" in root
+
+
+def test_contents_has_no_link_inside_a_link(built):
+    """The leader and page number of a contents entry belong to the item, not to its link."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject
+
+    def kids(node):
+        k = node.get("/K")
+        k = k.get_object() if k is not None else None
+        items = k if isinstance(k, ArrayObject) else [k] if k is not None else []
+        return [x.get_object() for x in items if isinstance(x.get_object(), DictionaryObject)]
+
+    def links_inside(node, inside_link, found):
+        is_link = node.get("/S") == "/Link"
+        if is_link and inside_link:
+            found.append(node)
+        for child in kids(node):
+            links_inside(child, inside_link or is_link, found)
+        return found
+
+    root = PdfReader(str(built[("ru", "pdf")])).trailer["/Root"]["/StructTreeRoot"].get_object()
+    nested = links_inside(root, False, [])
+    total = []
+
+    def count(node):
+        if node.get("/S") == "/Link":
+            total.append(node)
+        for child in kids(node):
+            count(child)
+
+    count(root)
+    assert total and not nested, f"{len(nested)} links inside links"

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..config import Config
 from ..edition import Edition
 from ..errors import ConfigError, Location, MissingError
+from ..typography import typeset_text
 
 # The fonts base.css declares (file name under templates/fonts/) and the licence of each.
 FONTS = {
@@ -51,7 +52,8 @@ def licences(cfg: Config) -> list[Licence]:
     out = []
     for file in sorted(set(FONTS.values())):
         path = require(cfg.templates / "fonts" / file, "font licence")
-        out.append(Licence(file, LICENCE_NAMES.get(file, file), path.read_text(encoding="utf-8")))
+        name = typeset_text(LICENCE_NAMES.get(file, file), "en")
+        out.append(Licence(file, name, path.read_text(encoding="utf-8")))
     return out
 
 

@@ -10,6 +10,7 @@ in a fixed order with timestamps pinned to the build date / ``SOURCE_DATE_EPOCH`
 from __future__ import annotations
 
 import io
+import re
 import uuid
 import zipfile
 from pathlib import Path
@@ -19,7 +20,9 @@ from ..edition import Edition
 from ..fsio import atomic_write
 from . import assets
 from .cover import cover_png
+from .fonts import characters_by_face, epub_css, epub_fonts
 from .html import clean, context, render_template
+from .pdf import make_fetcher
 
 XHTML = "application/xhtml+xml"
 PAGES = ("cover", "titlepage", "nav", "text", "colophon", "licences")
@@ -32,6 +35,22 @@ def identifier(edition: Edition) -> str:
         return edition.identifier
     name = f"pubkit:{edition.doc.meta.slug}:{edition.language.code}"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
+
+
+# Words that make a name a group's, filed as written ("Permanent Revolution Collective").
+_GROUP_WORDS = re.compile(
+    r"\b(collective|committee|party|union|group|team|league|bulletin|contributors|translators|editors|press|"
+    r"collectif|comité|parti|groupe|"
+    r"équipe|коллектив|комитет|партия|союз|группа|команда|жамааты|жамаат|комитети|партиясы|тобу)\b",
+    re.IGNORECASE)
+
+
+def file_as(name: str) -> str:
+    """How a name sorts (``file-as``): a person's "Last, First", a group's name as written."""
+    words = name.replace("\u00a0", " ").split()
+    if len(words) < 2 or _GROUP_WORDS.search(name) or any(c in name for c in "«»“”\"()"):
+        return name.replace("\u00a0", " ")
+    return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
 def _nav_entries(ctx: dict) -> list[dict]:
@@ -73,20 +92,37 @@ def build_book(edition: Edition, cfg: Config):
 
     book = epub.EpubBook()
     book.set_identifier(identifier(edition))
-    book.set_title(ctx["title"])
+    book.title = ctx["title"]
+
+    def lang_of(other: str) -> dict[str, str]:
+        """xml:lang for a value in another language than the edition's."""
+        return {XML_LANG: other} if other and other != lang else {}
+
+    book.add_metadata("DC", "title", ctx["title"], {"id": "title", **lang_of(ctx["title_lang"])})
+    book.add_metadata(None, "meta", "main", {"refines": "#title", "property": "title-type"})
+    if ctx["subtitle"]:
+        book.add_metadata("DC", "title", ctx["subtitle"], {"id": "subtitle", **lang_of(ctx["subtitle_lang"])})
+        book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(lang)
     for i, name in enumerate(ctx["author_names"], 1):
-        book.add_author(name, uid=f"creator-{i}", role="aut")
+        book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(ctx["authors_lang"])})
+        book.add_metadata(None, "meta", "aut", {"refines": f"#creator-{i}", "property": "role",
+                                                "scheme": "marc:relators"})
+        # (not ebooklib's file_as=: it writes the relator scheme onto the file-as refinement)
+        book.add_metadata(None, "meta", file_as(name), {"refines": f"#creator-{i}", "property": "file-as"})
+    if ctx["publisher"]:
+        book.add_metadata("DC", "publisher", ctx["publisher"])
+    if ctx["rights"]:
+        book.add_metadata("DC", "rights", ctx["rights"])
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
     if ctx["source"]:
-        book.add_metadata("DC", "source", ctx["source"])
-    if ctx["subtitle"]:
-        book.add_metadata("DC", "description", ctx["subtitle"])
+        book.add_metadata("DC", "source", ctx["source"], {} if ctx["source_url"] else lang_of(ctx["source_lang"]))
     n = 0
     for name in ctx["translators"]:
         n += 1
         book.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}"})
+        book.add_metadata(None, "meta", file_as(name), {"refines": f"#contributor-{n}", "property": "file-as"})
         book.add_metadata(None, "meta", "trl", {"refines": f"#contributor-{n}", "property": "role", "scheme": "marc:relators"})
     for credit in ctx["machine_credits"]:
         n += 1
@@ -101,23 +137,30 @@ def build_book(edition: Edition, cfg: Config):
         ("schema:accessibilityFeature", ("structuralNavigation", "tableOfContents", "readingOrder",
                                          "alternativeText", "displayTransformability")),
         ("schema:accessibilityHazard", ("none",)),
-        ("schema:accessibilitySummary", (" ".join(t("a11y_summary").split()),)),
+        ("schema:accessibilitySummary", (re.sub(r"[ \t\n]+", " ", t("a11y_summary")).strip(),)),
     ):
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
 
     book.set_cover("images/cover.png", cover_png(
         ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], cfg.templates / "fonts"), create_page=False)
+    bodies = {page: render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx) for page in PAGES}
+    # fonts: the faces the pages use, cut to the characters they show (render/fonts.py)
+    used = characters_by_face([bodies[p] for p in PAGES if p != "cover"],
+                              cfg.templates.resolve().as_uri() + "/", make_fetcher(cfg.templates))
+    carried = epub_fonts(used, fonts[0].parent)
+    names = {f.name for f in carried}
     for path in css:
+        text = epub_css(path.read_text(encoding="utf-8"), names)
         book.add_item(epub.EpubItem(uid=f"css-{path.stem}", file_name=path.name, media_type="text/css",
-                                    content=path.read_bytes()))
-    for path in fonts:
-        book.add_item(epub.EpubItem(uid=f"font-{path.stem}", file_name=f"fonts/{path.name}", media_type="font/ttf",
-                                    content=path.read_bytes()))
+                                    content=text.encode("utf-8")))
+    for font in carried:
+        book.add_item(epub.EpubItem(uid=f"font-{Path(font.name).stem}", file_name=f"fonts/{font.name}",
+                                    media_type="font/ttf", content=font.data))
     items = {}
     for page in PAGES:
-        body = render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx)
-        item = epub.EpubItem(uid=page, file_name=f"{page}.xhtml", media_type=XHTML, content=body.encode("utf-8"))
+        item = epub.EpubItem(uid=page, file_name=f"{page}.xhtml", media_type=XHTML,
+                             content=bodies[page].encode("utf-8"))
         item.properties = ["nav"] if page == "nav" else []
         book.add_item(item)
         items[page] = item

@@ -9,9 +9,12 @@ is safe:
   inline spans are escaped before they become Markup); characters XML forbids are dropped;
 - a link stays a link only when its URL is ``http:``, ``https:`` or ``mailto:``; any other
   (``javascript:``, ``file:``, ``data:``, relative paths) is shown as its text only;
-- per-language typography (:mod:`pubkit.typography`) is applied here, once, to the model's
-  text spans; a passage left untranslated keeps the source language's typography and is
-  marked with ``lang`` of the source language.
+- per-language typography (:mod:`pubkit.typography`) is applied here, once, to every string
+  an edition prints: the model's text spans, metadata (title, subtitle, authors, source,
+  translators), interface strings and dates (:class:`Strings`). A passage left
+  untranslated keeps the source language's typography and is marked with ``lang`` of the
+  source language; so are author names an edition prints as the source has them;
+- a :class:`~pubkit.model.Span` becomes ``<span lang xml:lang>`` (WeasyPrint writes /Lang).
 
 Template problems become :class:`~pubkit.errors.ConfigError` naming the template and line.
 """
@@ -83,6 +86,24 @@ def safe_url(url: str) -> str | None:
     return url
 
 
+# An elided word (l’humanité, d’auto-organisation, qu’il): hyphenation would count the
+# elision as part of the word and split "l’hu-manité"; such words are kept whole.
+_ELIDED = re.compile(r"(?<![\w’])(?:[^\W\d_]{1,2}|[Qq]u|[Jj]usqu|[Ll]orsqu|[Pp]uisqu|[Qq]uelqu)’[^\W\d_][\w\-]*")
+
+
+def text_html(text: str) -> Markup:
+    """Escaped text, each elided word in ``<span class="elided">`` (not hyphenated)."""
+    out: list[Markup] = []
+    pos = 0
+    for m in _ELIDED.finditer(text):
+        out.append(esc(text[pos:m.start()]))
+        out.append(Markup('<span class="elided">%s</span>') % esc(m.group(0)))
+        pos = m.end()
+    out.append(esc(text[pos:]))
+    return Markup("").join(out)
+
+
+
 class NoteNumbers:
     """Footnote ids → the numbers readers see (in order of first reference), and unique
     ids for each reference (a note referenced twice gets ``fnref-1`` and ``fnref-1-2``)."""
@@ -108,7 +129,7 @@ def inline_html(spans: tuple[Inline, ...], notes: NoteNumbers | None = None) -> 
     out: list[str] = []
     for span in spans:
         if isinstance(span, Text):
-            out.append(esc(span.text))
+            out.append(text_html(span.text))
         elif isinstance(span, Code):
             out.append(Markup("<code>%s</code>") % esc(span.text))
         elif isinstance(span, Emph):
@@ -315,6 +336,19 @@ def build_view(edition: Edition) -> dict[str, Any]:
         key=lambda n: n.number,
     )
     cov = edition.coverage
+    source_meta = edition.source_doc.meta if edition.source_doc is not None else meta
+    # author names the edition did not localize are in the source language
+    authors_lang = w.src_lang if (not edition.is_source and meta.authors == source_meta.authors) else w.lang
+
+    def src(text: str) -> str:
+        return typeset_text(clean(text), w.src_lang)
+
+    def own(text: str) -> str:
+        return typeset_text(clean(text), w.lang)
+
+    def by(text: str) -> str:
+        return typeset_text(clean(text), authors_lang)
+
     return {
         "lang": w.lang,
         "source_lang": w.src_lang,
@@ -325,20 +359,20 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "title_lang": text_lang(title_key) if text_lang(title_key) != w.lang else "",
         "subtitle": subtitle,
         "subtitle_lang": text_lang(subtitle_key) if subtitle and text_lang(subtitle_key) != w.lang else "",
-        "authors": [clean(a.display()) for a in meta.authors],
-        "author_names": [clean(a.name) for a in meta.authors],
+        "authors": [by(a.display()) for a in meta.authors],
+        "author_names": [by(a.name) for a in meta.authors],
+        "authors_lang": authors_lang if authors_lang != w.lang else "",
         "date": meta.date,
-        "source": clean(meta.source),
+        "source": clean(meta.source) if safe_url(meta.source) else src(meta.source),
         "source_url": safe_url(meta.source) if meta.source else None,
-        "source_title": clean(edition.source_doc.meta.title if edition.source_doc is not None
-                              else (meta.title if edition.is_source else "")),
+        "source_title": src(source_meta.title) if (edition.source_doc is not None or edition.is_source) else "",
         "blocks": blocks,
         "notes": note_views,
         "toc": toc,
         "coverage": cov,
         "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
-        "machine_credits": [clean(c) for c in edition.machine_credits],
-        "translators": [clean(t) for t in edition.translators],
+        "machine_credits": [own(c) for c in edition.machine_credits],
+        "translators": [own(t) for t in edition.translators],
         "has_untranslated": any(_untranslated(b) for b in blocks + [x for n in note_views for x in n.blocks])
         or bool(title_key in edition.untranslated_keys and not edition.is_source),
         "build_date": edition.build_date or meta.date,
@@ -386,14 +420,22 @@ class Strings:
         self._en = data["en"]
         self._own = data.get(lang.split("-")[0]) or {}
 
-    def __call__(self, key: str, **values) -> str:
+    def raw(self, key: str) -> Any:
+        """The string (or list) as strings.yaml has it, English where the language lacks it."""
         text = self._own.get(key, self._en.get(key))
         if text is None:
             raise ConfigError(f"interface string '{key}' is missing from {STRINGS_FILE}",
                               hint=f"add `{key}:` under `en:` (and under each language)")
-        if isinstance(text, str) and values:
-            return text.format(**values)
         return text
+
+    def __call__(self, key: str, **values) -> str:
+        """The string filled in with ``values`` and typeset in its language (English if it fell back)."""
+        text = self.raw(key)
+        if not isinstance(text, str):
+            return text
+        if values:
+            text = text.format(**values)
+        return typeset_text(text, self.lang if key in self._own else "en")
 
     def language_name(self, language) -> str:
         """A language's name in this interface language (strings.yaml `languages:`), else its own."""
@@ -406,8 +448,9 @@ class Strings:
             d = _dt.date.fromisoformat(iso[:10])
         except (ValueError, TypeError):
             return iso
-        months = self("months")
-        return self("date_format").format(day=d.day, month=months[d.month - 1], year=d.year)
+        months = self.raw("months")
+        text = self.raw("date_format").format(day=d.day, month=months[d.month - 1], year=d.year)
+        return typeset_text(text, self.lang if "date_format" in self._own else "en")
 
 
 # ---------------------------------------------------------------- templates
@@ -480,6 +523,34 @@ def has_hyphenation(lang: str) -> bool:
     return pyphen.language_fallback(lang) is not None
 
 
+# Hyphenation patterns per language where the bare code would pick others (pyphen's "en"
+# is British); ``[typography] hyphenation = { en = "en_GB" }`` in pubkit.toml overrides.
+HYPHENATION = {"en": "en-US"}
+
+
+def hyphenation_lang(lang: str, cfg: Config) -> str:
+    """The language tag whose hyphenation patterns the PDF's body text uses."""
+    configured = (cfg.raw.get("typography") or {}).get("hyphenation") or {}
+    tag = configured.get(lang) or HYPHENATION.get(lang) or lang
+    return str(tag).replace("_", "-")
+
+
+def publisher(cfg: Config, lang: str) -> dict[str, str]:
+    """``[publisher]`` of pubkit.toml: ``name`` and ``rights`` (a per-language table of
+    either, ``{ en = "…", ru = "…" }``, picks the edition's language, else ``en``)."""
+    section = cfg.raw.get("publisher") or {}
+    out = {}
+    for key, field_name in (("name", "publisher"), ("rights", "rights")):
+        value = section.get(key, "")
+        if isinstance(value, dict):
+            value = value.get(lang) or value.get("en") or ""
+        if not isinstance(value, str):
+            raise ConfigError(f"[publisher] {key} must be text or a table of texts per language",
+                              hint=f'write `{key} = "…"` under [publisher] in pubkit.toml')
+        out[field_name] = typeset_text(clean(value), lang)
+    return out
+
+
 def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     """The view plus interface strings and format facts: what every template receives."""
     view = build_view(edition)
@@ -492,5 +563,7 @@ def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
         language_label=edition.language.native or edition.language.name,
         source_language_label=t.language_name(edition.source_language),
         hyphenation=has_hyphenation(view["lang"]),
+        hyphenation_lang=hyphenation_lang(view["lang"], cfg),
+        **publisher(cfg, view["lang"]),
     )
     return view

@@ -1,4 +1,15 @@
-"""PDF editions with WeasyPrint: tagged (PDF/UA-1), fonts embedded, reproducible.
+"""PDF editions with WeasyPrint: tagged, fonts embedded (subset by fontTools), reproducible.
+
+Not PDF/UA: WeasyPrint's structure tree puts the article in one ``Art`` element per page
+(a paragraph crossing a page becomes two) and writes running heads, page numbers and
+leader dots as content rather than artifacts. The editions therefore claim no
+PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang`` on the
+document and on every passage in another language: :func:`lang_in_structure`) are kept
+because they still help assistive technology (README: "What the editions claim").
+
+Fonts are subset by fontTools (a pinned package) on every machine: WeasyPrint would use
+the system's HarfBuzz-subset library where one is installed, so the same inputs would give
+other bytes on another machine. :func:`one_subsetter` turns that path off.
 
 The book is one HTML document (``templates/pdf/book.html.j2``): title page, table of
 contents with page numbers, the article, colophon. WeasyPrint reads resources only through
@@ -20,6 +31,7 @@ from ..errors import ConfigError
 from ..fsio import atomic_write
 from . import assets
 from .html import context, render_template
+from .pdf_lines import render_within_limits
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
 
@@ -68,17 +80,57 @@ def render_html(edition: Edition, cfg: Config) -> str:
     return render_template(cfg.templates, "pdf/book.html.j2", ctx)
 
 
+PDF_OPTIONS = dict(pdf_tags=True, attachments=None, presentational_hints=False)
+
+
+def one_subsetter() -> None:
+    """Make WeasyPrint subset fonts with fontTools whatever system libraries are present."""
+    import weasyprint.pdf.fonts as fonts
+
+    fonts.harfbuzz_subset = None  # WeasyPrint falls back to fontTools (a pinned dependency)
+
+
+def lang_in_structure() -> None:
+    """Give each structure element of an element with ``lang`` a ``/Lang`` entry.
+
+    WeasyPrint (70) writes the document's language in the catalog only, so a passage in
+    another language (``<span lang="kk">``, an untranslated paragraph) would be read in the
+    document's language. Its tag builder is wrapped (once) to copy the element's ``lang``.
+    """
+    import pydyf
+    import weasyprint.pdf.tags as tags
+
+    build = tags._build_box_tree
+    if getattr(build, "pubkit_lang", False):
+        return
+
+    def with_lang(box, parent, pdf, page_number, nums, annotations, seen):
+        for element in build(box, parent, pdf, page_number, nums, annotations, seen):
+            node = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", None)
+            lang = node.get("lang") if node is not None and tag not in ("html", "body") else None
+            if lang and "Lang" not in element and element.get("S") != "/NonStruct":
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    with_lang.pubkit_lang = True  # type: ignore[attr-defined]
+    tags._build_box_tree = with_lang
+
+
 def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None) -> bytes:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    one_subsetter()
+    lang_in_structure()
     doc = HTML(
         string=html,
         base_url=cfg.templates.resolve().as_uri() + "/",
         url_fetcher=make_fetcher(cfg.templates, fetch_log),
         media_type="print",
     )
-    return doc.write_pdf(pdf_variant="pdf/ua-1", attachments=None, presentational_hints=False)
+    document, _ = render_within_limits(doc, dict(PDF_OPTIONS))
+    return document.write_pdf(**PDF_OPTIONS)
 
 
 def write(edition: Edition, cfg: Config, out: Path) -> None:
