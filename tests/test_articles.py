@@ -13,6 +13,7 @@ no glyph, and show the same structure in their text.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -237,11 +238,31 @@ def test_nested_lists_stay_nested_and_keep_their_numbering(published):
     cfg, _ = published
     root = _text_xhtml(cfg, "markdown-lists", "ru")
     first = root.find(f".//{X}ol")
-    assert first.get("start") == "3" and first.get("class") == "paren"
+    assert first.get("start") == "3" and first.get("class") == "decimal paren"
+    assert "counter-reset: list-item 2" in first.get("style")  # WeasyPrint ignores `start`
     assert first.find(f"{X}li/{X}ol") is not None  # 1) 2) inside item 3)
     roman = _text_xhtml(cfg, "roman-sections", "fr").findall(f".//{X}ol")
     assert [o.get("type") for o in roman] == [None, "a", "i"]
     assert roman[1].getparent().tag == f"{X}li"
+
+
+def test_pdf_prints_list_numbers_as_the_source_has_them(published):
+    """Start numbers, ")" delimiters and letter/Roman styles reach the page (WeasyPrint honours
+    neither `start` nor `type`, and a ::marker with content crashed its layout)."""
+    cfg, _ = published
+    pdftotext = require_tool("pdftotext")
+    from pubkit.pipeline import build
+
+    text = {}
+    for name in ("markdown-lists", "roman-sections"):
+        build(cfg, langs=["en"], article=name, formats=["pdf"], workers=1)
+        text[name] = subprocess.run([pdftotext, "-layout", str(cfg.dist / f"{name}.en.pdf"), "-"],
+                                    capture_output=True, text=True, check=True).stdout
+    assert re.search(r"^\s*3\)\s+Reports from the fields", text["markdown-lists"], re.M)
+    assert re.search(r"^\s*1\)\s+the Bureau", text["markdown-lists"], re.M)
+    assert re.search(r"^\s*4\)\s+Background", text["markdown-lists"], re.M)
+    assert re.search(r"^\s*b\.\s+negotiated", text["roman-sections"], re.M)
+    assert re.search(r"^\s*iii\.\s+election of delegates", text["roman-sections"], re.M)
 
 
 def test_kazakh_passage_is_marked_and_authors_quotes_kept(published):

@@ -34,7 +34,17 @@ def test_inline_html_escapes_text_code_and_attributes():
     html = inline_html((Text("<b>&"), Emph((Text("e"),)), Strong((Text("s"),)), Code("<i>"),
                         Link((Text("l"),), 'https://x.org/"><script>', title='"t"')))
     assert str(html) == ('&lt;b&gt;&amp;<em>e</em><strong>s</strong><code>&lt;i&gt;</code>'
-                         '<a href="https://x.org/&#34;&gt;&lt;script&gt;" title="&#34;t&#34;">l</a>')
+                         '<a href="https://x.org/&#34;&gt;&lt;script&gt;" title="&#34;t&#34;">l</a>'
+                         '<span class="link-url"> (https://x.org/&#34;&gt;&lt;script&gt;)</span>')
+
+
+def test_a_link_address_is_printed_beside_the_link_not_inside_it():
+    """On paper a link shows its address (pdf.css) in an element after the link, so the PDF's
+    tags never hold a link inside a link; a link whose text is its address shows it once."""
+    html = str(inline_html((Link((Text("the site"),), "https://x.org/a"),)))
+    assert html == '<a href="https://x.org/a">the site</a><span class="link-url"> (https://x.org/a)</span>'
+    bare = str(inline_html((Link((Text("https://x.org/a"),), "https://x.org/a"),)))
+    assert bare == '<a href="https://x.org/a" class="bare">https://x.org/a</a>'
 
 
 def test_interface_strings_exist_for_every_language(cfg):

@@ -153,10 +153,13 @@ def inline_html(spans: tuple[Inline, ...], notes: NoteNumbers | None = None) -> 
             bare = Markup(' class="bare"') if shown in (url, span.url) else Markup("")
             if url is None:
                 out.append(Markup('<span class="link-removed">%s</span>') % inner)
-            elif span.title:
-                out.append(Markup('<a href="%s" title="%s"%s>%s</a>') % (url, clean(span.title), bare, inner))
             else:
-                out.append(Markup('<a href="%s"%s>%s</a>') % (url, bare, inner))
+                title = Markup(' title="%s"') % clean(span.title) if span.title else Markup("")
+                out.append(Markup('<a href="%s"%s%s>%s</a>') % (url, title, bare, inner))
+                if not bare:
+                    # after the link, not inside it (a CSS ::after would nest a Link in the PDF's
+                    # tags); shown on paper only (pdf.css), hidden where the link can be followed
+                    out.append(Markup('<span class="link-url"> (%s)</span>') % url)
         else:  # pragma: no cover
             raise TypeError(f"unknown inline {span!r}")
     return Markup("").join(out)
