@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import polib
 
 from .memory import Memory
+from .po import has_translation, is_plural
 from .states import PUBKIT_PREFIXES, TM, State, normalize, set_pubkit_line, state_of
 from .template import TemplateEntry
 
@@ -52,6 +53,9 @@ def _fresh(t: TemplateEntry, base: polib.POEntry | None) -> polib.POEntry:
         e.flags = list(base.flags)
         e.previous_msgid = base.previous_msgid
         e.previous_msgctxt = base.previous_msgctxt
+        e.previous_msgid_plural = base.previous_msgid_plural
+        e.msgid_plural = base.msgid_plural  # a plural entry keeps its forms (msgstr[n])
+        e.msgstr_plural = dict(base.msgstr_plural)
     return e
 
 
@@ -101,7 +105,7 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
             else:
                 report.kept += 1
             e = _fresh(t, base)
-            if not e.msgstr.strip() and memory:
+            if not has_translation(e) and memory and not is_plural(e):
                 _from_memory(e, memory, report)
             out[k] = e
             continue
@@ -112,7 +116,7 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
         pending.append(k)
 
     # similarity matching: best pairs first, among vanished entries with a translation
-    candidates = [i for i, e in enumerate(olds) if i not in used and e.msgstr.strip()]
+    candidates = [i for i, e in enumerate(olds) if i not in used and has_translation(e)]
     pairs = []
     for k in pending:
         for i in candidates:
@@ -147,7 +151,7 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
     for e in out:
         new.append(e)
     for i, e in enumerate(olds):
-        if i in used or not e.msgstr.strip():
+        if i in used or not has_translation(e):
             continue
         if not e.obsolete:
             report.obsoleted += 1
