@@ -16,6 +16,7 @@ from pathlib import Path
 
 import polib
 
+from .catalog.po import translation_text
 from .catalog.states import State, state_of
 from .errors import Diagnostic, InputError, Location, Severity
 from .segment import PlaceholderError, Placeholder, decode, tags_in
@@ -207,7 +208,7 @@ def check_entry(e: polib.POEntry, ctx: Context, path: Path | str) -> list[Diagno
         out.append(Diagnostic("machine", Severity.INFO, "machine draft, not reviewed", loc,
                               hint="review it and remove the “fuzzy” flag"))
     for code, severity, fn in CHECKS:
-        for msg in fn(e.msgid, e.msgstr, ctx):
+        for msg in fn(e.msgid, translation_text(e), ctx):
             out.append(Diagnostic(code, severity, msg, loc, hint=fn.__doc__.splitlines()[0]))
     return out
 

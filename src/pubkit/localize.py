@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 
 from .catalog import State, load_language, merged, state_of
-from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD
+from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD, translation_text
 from .catalog.states import MT, POLICY, mt_credit, pubkit_lines
 from .config import Config
 from .edition import Coverage, Edition
@@ -117,7 +117,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         st = state_of(e) if e is not None else State.UNTRANSLATED
         rule = POLICY[st]
         if rule.publish == "translation":
-            texts[u.key] = e.msgstr
+            texts[u.key] = translation_text(e)
             counts[rule.counted_as] += 1
             if st is State.REVIEWED:
                 words_reviewed += _words(u.text)

@@ -26,11 +26,12 @@ class Workflow(RuleBasedStateMachine):
         self.required: set[str] = set()  # reviewed texts no reviewer has replaced
         self.counter = 0
         self.engine = FakeEngine()
+        self.required_forms: set[str] = set()  # plural forms (msgstr[n]) a reviewer wrote
         self._update()
 
     def _update(self):
         self.po, _ = merge(self.po, template(doc(*self.paras)), Memory())
-        self.po = polib.pofile(dumps(self.po))  # through the file format, as on disk
+        self.po = _reload(self.po)  # through the file format, as on disk
 
     def _active(self):
         return [e for e in self.po if not e.obsolete]
@@ -66,11 +67,11 @@ class Workflow(RuleBasedStateMachine):
         for e, d in zip(todo, drafts):
             assert state_of(e) not in (State.REVIEWED, State.STALE)
             apply_draft(e, d)
-        self.po = polib.pofile(dumps(self.po))
+        self.po = _reload(self.po)
 
     @rule(i=st.integers(0, 20))
     def reviewer_edit(self, i):
-        entries = self._active()
+        entries = [e for e in self._active() if not e.msgid_plural]  # plural ones: see below
         if entries:
             e = entries[i % len(entries)]
             self.required.discard(e.msgstr)  # the reviewer chose to replace it
@@ -96,6 +97,48 @@ class Workflow(RuleBasedStateMachine):
         for text in self.required:
             assert text in where, f"reviewed translation {text!r} was lost"
             assert where[text] & {State.REVIEWED, State.STALE, State.OBSOLETE}, (text, where[text])
+
+    # ------------------------------------------------------------ plural entries (catalog helper)
+    # A reviewer (or another gettext tool) writes plural forms; merges, MT runs and the other
+    # steps must keep every form, in an active, stale or obsolete entry.
+
+    @rule(i=st.integers(0, 20))
+    def reviewer_writes_plural_forms(self, i):
+        entries = self._active()
+        if entries:
+            e = entries[i % len(entries)]
+            self.counter += 1
+            self.required.discard(e.msgstr)  # the forms replace the singular msgstr
+            self.required_forms -= set(e.msgstr_plural.values())  # and earlier forms
+            e.msgstr = ""
+            e.msgid_plural = e.msgid + " (%d)"
+            e.msgstr_plural = {k: f"P{self.counter}-{k}" for k in range(3)}
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+            self.required_forms.update(e.msgstr_plural.values())
+            self.po = _reload(self.po)
+
+    @rule()
+    def obsolete_plural_entry_arrives(self):
+        self.counter += 1
+        e = polib.POEntry(msgid=f"{self.counter} old file", msgid_plural=f"{self.counter} old files",
+                          msgctxt="old", msgstr_plural={k: f"O{self.counter}-{k}" for k in range(3)},
+                          obsolete=True, previous_msgid="older", previous_msgctxt="ctx")
+        self.po.append(e)
+        self.required_forms.update(e.msgstr_plural.values())
+        self.po = _reload(self.po)
+
+    @invariant()
+    def plural_forms_are_kept(self):
+        have = {v for e in self.po for v in e.msgstr_plural.values()}
+        lost = self.required_forms - have
+        assert not lost, f"plural forms {sorted(lost)} were lost"
+
+
+def _reload(po: polib.POFile) -> polib.POFile:
+    """Through the file format, with pubkit's own reader (polib cannot read ``#~|``)."""
+    from pubkit.catalog.poparse import parse
+
+    return parse(dumps(po))
 
 
 TestWorkflow = Workflow.TestCase

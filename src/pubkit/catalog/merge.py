@@ -135,9 +135,10 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
         if not base.fuzzy or not base.previous_msgid:
             e.previous_msgid = base.msgid  # what the translation was made for
             e.previous_msgctxt = base.msgctxt
+            e.previous_msgid_plural = base.msgid_plural or None
         if e.previous_msgid == e.msgid and state_of(base) is State.STALE:
             # the source went back to the text this was reviewed for: reviewed again
-            e.previous_msgid = e.previous_msgctxt = None
+            e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
             e.flags = [f for f in e.flags if f != "fuzzy"]
         elif "fuzzy" not in e.flags:
             e.flags.append("fuzzy")

@@ -130,6 +130,12 @@ def has_translation(e: polib.POEntry) -> bool:
     return bool(e.msgstr.strip() or any(str(v).strip() for v in (e.msgstr_plural or {}).values()))
 
 
+def translation_text(e: polib.POEntry) -> str:
+    """The entry's translation as one passage: msgstr, or msgstr[0] of a plural entry (what
+    gettext's ``gettext()`` returns for it)."""
+    return str(e.msgstr_plural.get(0, "")) if is_plural(e) else e.msgstr
+
+
 def _entry_lines(e: polib.POEntry) -> list[str]:
     """An entry as GNU gettext's write-po.c writes it (obsolete ones keep their previous source)."""
     obsolete = bool(e.obsolete)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import polib
 
+from .po import translation_text
+
 
 class State(enum.StrEnum):
     UNTRANSLATED = "untranslated"
@@ -84,14 +86,14 @@ def draft_text(entry: polib.POEntry) -> str | None:
 def state_of(entry: polib.POEntry) -> State:
     if entry.obsolete:
         return State.OBSOLETE
-    if not entry.msgstr.strip():
+    if not translation_text(entry).strip():
         return State.UNTRANSLATED
     if not entry.fuzzy:
         return State.REVIEWED
     if pubkit_lines(entry, MT):
         if entry.previous_msgid:
             return State.MACHINE_OUTDATED
-        if draft_text(entry) in (None, entry.msgstr):
+        if draft_text(entry) in (None, translation_text(entry)):
             return State.MACHINE
     return State.STALE
 
@@ -103,7 +105,7 @@ def normalize(entry: polib.POEntry) -> None:
     statistics but must never make the entry look like a machine draft again.
     Also drops ``#|`` previous source from entries that are no longer fuzzy (as gettext tools do).
     """
-    if entry.obsolete or entry.fuzzy or not entry.msgstr.strip():
+    if entry.obsolete or entry.fuzzy or not translation_text(entry).strip():
         return
     for value in pubkit_lines(entry, MT):
         set_pubkit_line(entry, MT, None)
