@@ -2,7 +2,8 @@
 
 Why: polib 1.2 (pubkit's PO object model) drops obsolete previous fields (``#~| msgid``),
 splits lines at U+2028/U+0085 (which GNU accepts raw inside a string and which a
-reviewer may paste), and keeps invalid escapes such as ``\\q`` as text. A reviewer's file
+reviewer may paste), and keeps invalid escapes such as ``\\q`` as text. Octal and hex
+escapes, which GNU reads as bytes and never writes, are refused. A reviewer's file
 must either load completely, every field GNU writes included (plural forms, contexts,
 previous source, obsolete entries, flags, references, comments, header), or be refused
 with the file and line; so reading is done here, line by line, and the result is an
@@ -38,14 +39,13 @@ class PoSyntaxError(ValueError):
 
 def _unescape(body: str, line: int) -> str:
     def one(m: re.Match[str]) -> str:
-        simple, octal, hexa, bad = m.groups()
+        simple, octal, hexa, _bad = m.groups()
         if simple is not None:
             return _SIMPLE[simple]
-        code = int(octal, 8) if octal is not None else int(hexa, 16) if hexa is not None else -1
-        if code <= 0 or code > 0x10FFFF or bad is not None:
-            shown = m.group(0) if code != 0 else m.group(0) + " (a NUL character)"
-            raise PoSyntaxError(line, f"invalid escape sequence {shown} in a quoted string")
-        return chr(code)
+        if octal is not None or hexa is not None:  # GNU reads these as bytes, never writes them
+            raise PoSyntaxError(line, f"the escape {m.group(0)} (a byte in octal or hex) is not "
+                                      "supported; write the character itself")
+        raise PoSyntaxError(line, f"invalid escape sequence {m.group(0)} in a quoted string")
     return _ESCAPE.sub(one, body)
 
 
@@ -86,7 +86,7 @@ class _Parser:
         self.entries: list[_Entry] = []
         self.cur = _Entry()
         self.target: tuple[dict, object] | None = None  # where a continuation line goes
-        self.target_obsolete = False
+        self.target_kind = ""  # the line prefix of its field: "", "#~", "#|" or "#~|"
 
     def finish(self, n: int) -> None:
         cur = self.cur
@@ -129,8 +129,9 @@ class _Parser:
         if cur.phase:
             raise PoSyntaxError(n, "a previous-source line (#|) between the keywords of an entry")
         cur.first = cur.first or n
+        kind = "#~|" if obsolete else "#|"
         if body.startswith('"'):
-            self.continuation(n, body, obsolete)
+            self.continuation(n, body, kind)
             return
         m = _KEYWORD.match(body)
         if not m or m.group(1) == "msgstr" or m.group(2) is not None:
@@ -140,7 +141,7 @@ class _Parser:
         if key in cur.previous or (order and _PHASE[order[-1]] > _PHASE[key]):
             raise PoSyntaxError(n, f"#| {key} is repeated or out of order")
         cur.previous[key] = _string(m.group(3), n)
-        self.target, self.target_obsolete = (cur.previous, key), obsolete
+        self.target, self.target_kind = (cur.previous, key), kind
 
     def keyword(self, n: int, body: str, obsolete: bool) -> None:
         m = _KEYWORD.match(body)
@@ -186,13 +187,14 @@ class _Parser:
             if key == "msgid":
                 cur.line = n
             self.target = (cur.fields, key)
-        self.target_obsolete = obsolete
+        self.target_kind = "#~" if obsolete else ""
 
-    def continuation(self, n: int, body: str, obsolete: bool) -> None:
+    def continuation(self, n: int, body: str, kind: str) -> None:
         if self.target is None:
             raise PoSyntaxError(n, "a quoted continuation line with no keyword before it")
-        if obsolete != self.target_obsolete:
-            raise PoSyntaxError(n, "inconsistent use of #~ in a continuation line")
+        if kind != self.target_kind:
+            raise PoSyntaxError(n, f"a continuation line must start like its keyword's line "
+                                   f"({self.target_kind or 'no prefix'}, not {kind or 'no prefix'})")
         where, key = self.target
         where[key] += _string(body, n)  # type: ignore[index]
 
@@ -212,7 +214,7 @@ def parse(text: str, *, wrapwidth: int = 79) -> polib.POFile:
         elif line.startswith("#~"):
             body = line[2:].lstrip(_WS)
             if body.startswith('"'):
-                p.continuation(n, body, True)
+                p.continuation(n, body, "#~")
             else:
                 p.keyword(n, body, True)
         elif line.startswith("#|"):
@@ -220,7 +222,7 @@ def parse(text: str, *, wrapwidth: int = 79) -> polib.POFile:
         elif line.startswith("#"):
             p.comment(n, line)
         elif line.startswith('"'):
-            p.continuation(n, line, False)
+            p.continuation(n, line, "")
         else:
             p.keyword(n, line, False)
     p.finish(n)
