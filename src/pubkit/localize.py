@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from .catalog import State, load_language, merged, state_of
 from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD, translation_text
 from .catalog.states import MT, POLICY, mt_credit, pubkit_lines
+from .catalog.template import META_AUTHOR, META_COUNTRY, META_SOURCE
 from .config import Config
 from .edition import Coverage, Edition
 from .errors import Diagnostic, Location, Severity
@@ -78,6 +79,26 @@ def localized_authors(doc: Document, localized: Document, units: list[Unit],
         if len(countries) == len(authors[0].countries):
             return (Author(m.group(1), countries),)
     return (Author(tr_text),)
+
+
+def translated_meta(doc: Document, by_key: dict, authors: tuple[Author, ...]) -> dict:
+    """Authors, their countries and the source line from their ``meta:`` entries where the
+    policy publishes a translation (:data:`pubkit.catalog.template.META_NOTES`); else as
+    ``authors`` (from the signature, or the source's) and the source's ``source``."""
+    def tr(ctx: str, text: str) -> str | None:
+        e = by_key.get((ctx, text))
+        if e is None or POLICY[state_of(e)].publish != "translation":
+            return None
+        return translation_text(e)
+
+    if len(authors) == len(doc.meta.authors):
+        translated = []
+        for src, shown in zip(doc.meta.authors, authors):
+            countries = tuple(tr(META_COUNTRY, c) for c in src.countries)
+            translated.append(Author(tr(META_AUTHOR, src.name) or shown.name,
+                                     tuple(c for c in countries if c) if all(countries) else shown.countries))
+        authors = tuple(translated)
+    return {"authors": authors, "source": tr(META_SOURCE, doc.meta.source.strip()) or doc.meta.source}
 
 
 def localize(cfg: Config, doc: Document, lang: str) -> Edition:
@@ -152,8 +173,9 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
                 untranslated.add(key)
                 if st is State.REVIEWED:
                     words_reviewed -= _words(u.text)
+    authors = localized_authors(doc, localized, units, untranslated)
     localized = replace(localized, meta=replace(
-        localized.meta, lang=lang, authors=localized_authors(doc, localized, units, untranslated)))
+        localized.meta, lang=lang, **translated_meta(doc, by_key, authors)))
     cov = Coverage(
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,

@@ -3,9 +3,10 @@
 Why: polib only matches identical msgids; a reviewer's translation of a paragraph whose
 source gained a comma would be lost. Here each new passage takes, in order: the old entry
 with the same text; a reviewed translation of the same text from the translation memory;
-the most similar vanished entry (difflib ratio >= THRESHOLD), which becomes fuzzy with the
-old source in ``#| msgid`` (stale); else an empty entry. Vanished entries that hold a
-translation become obsolete (``#~``), never deleted.
+the most similar vanished entry (difflib ratio >= THRESHOLD, candidates found through a
+trigram index, :mod:`.similar`), which becomes fuzzy with the old source in ``#| msgid``
+(stale); else an empty entry. Vanished entries that hold a translation become obsolete
+(``#~``), never deleted.
 
 Invariant (tested as a property): every reviewed msgstr of the old file is still in the
 result, as a reviewed, stale or obsolete entry.
@@ -14,17 +15,16 @@ result, as a reviewed, stale or obsolete entry.
 from __future__ import annotations
 
 import copy
-import difflib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polib
 
 from .memory import Memory
 from .po import has_translation, is_plural
+from .similar import Pair, indexed_pairs
 from .states import PUBKIT_PREFIXES, TM, State, normalize, set_pubkit_line, state_of
 from .template import TemplateEntry
-
-THRESHOLD = 0.6
 
 
 @dataclass
@@ -59,16 +59,15 @@ def _fresh(t: TemplateEntry, base: polib.POEntry | None) -> polib.POEntry:
     return e
 
 
-def similarity(a: str, b: str) -> float:
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if sm.real_quick_ratio() < THRESHOLD or sm.quick_ratio() < THRESHOLD:
-        return 0.0
-    return sm.ratio()
-
-
 def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None = None,
-          *, header: dict[str, str] | None = None) -> tuple[polib.POFile, MergeReport]:
-    """The merged catalog (a new object; ``old`` is not changed) and what happened."""
+          *, header: dict[str, str] | None = None,
+          similar_pairs: Callable[[Sequence[str], Sequence[str]], list[Pair]] = indexed_pairs,
+          ) -> tuple[polib.POFile, MergeReport]:
+    """The merged catalog (a new object; ``old`` is not changed) and what happened.
+
+    ``similar_pairs(new texts, vanished texts)`` finds the (-score, new, old) pairs with
+    similarity >= THRESHOLD (:mod:`.similar`; tests pass the all-pairs reference).
+    """
     report = MergeReport()
     new = polib.POFile(wrapwidth=old.wrapwidth)
     new.header = old.header
@@ -117,12 +116,8 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
 
     # similarity matching: best pairs first, among vanished entries with a translation
     candidates = [i for i, e in enumerate(olds) if i not in used and has_translation(e)]
-    pairs = []
-    for k in pending:
-        for i in candidates:
-            score = similarity(olds[i].msgid, entries[k].msgid)
-            if score >= THRESHOLD:
-                pairs.append((-score, k, i))
+    pairs = [(neg, pending[k], candidates[j]) for neg, k, j in similar_pairs(
+        [entries[k].msgid for k in pending], [olds[i].msgid for i in candidates])]
     pairs.sort()
     matched: set[int] = set()
     for _neg, k, i in pairs:
