@@ -13,6 +13,7 @@ from pubkit.catalog.memory import Memory
 from pubkit.commands.translate import apply_draft, needs_draft
 
 from .helpers import FakeEngine, doc
+from .reference import all_pairs
 
 WORDS = ["strike", "oil", "workers", "Janaozen", "prices", "gas", "army", "the", "of", "in", "2022"]
 
@@ -126,6 +127,14 @@ class Workflow(RuleBasedStateMachine):
         self.po.append(e)
         self.required_forms.update(e.msgstr_plural.values())
         self.po = _reload(self.po)
+
+    @rule(i=st.integers(0, 20), word=st.sampled_from(WORDS))
+    def indexed_merge_equals_the_reference(self, i, word):
+        """The trigram index (issue 14) merges exactly like the all-pairs search, on any state."""
+        paras = [p.replace(word, word.upper()) if (k + i) % 2 else p for k, p in enumerate(self.paras)]
+        entries = template(doc(*paras))
+        fast = dumps(merge(self.po, entries, Memory())[0])
+        assert fast == dumps(merge(self.po, entries, Memory(), similar_pairs=all_pairs)[0])
 
     @invariant()
     def plural_forms_are_kept(self):

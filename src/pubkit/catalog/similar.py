@@ -3,7 +3,9 @@
 Why: comparing every new passage with every vanished one through difflib is quadratic (800
 passages after a global edit did not finish in 10 minutes). Here vanished passages are
 indexed by character trigrams; each new passage looks up only its rarest trigrams (the ones
-that say which paragraph it is) and ranks the passages sharing them; of the best-ranked few,
+that say which paragraph it is) and ranks the passages sharing them; of the best-ranked few
+(at most SCORED, and none sharing under half as many of those trigrams as the best one;
+a short passage, with fewer than RAREST trigrams, takes every one of a fitting length),
 those that pass two exact upper bounds (lengths; the longest common subsequence, computed by
 RapidFuzz in C: difflib's matching blocks are a common subsequence, so its ratio is never
 higher) are scored exactly by difflib's algorithm (cydifflib, the same code compiled, equal
@@ -18,8 +20,11 @@ inputs), and ``bench/merge.py`` checks it at 1,000–5,000 passages.
 
 from __future__ import annotations
 
+import bisect
 import difflib
-from collections import Counter, defaultdict
+import heapq
+import math
+from collections import defaultdict
 from collections.abc import Sequence
 
 import cydifflib
@@ -42,8 +47,12 @@ def similarity(a: str, b: str, matcher: type = difflib.SequenceMatcher) -> float
 
 
 def _lcs_bound(a: str, b: str) -> bool:
-    """2·LCS/(|a|+|b|) >= THRESHOLD: an upper bound of difflib's ratio (exact filter)."""
-    return Indel.normalized_similarity(a, b, score_cutoff=THRESHOLD - 1e-9) > 0
+    """2·LCS/(|a|+|b|) >= THRESHOLD: an upper bound of difflib's ratio (exact filter).
+
+    In integers (RapidFuzz's Indel similarity is 2·LCS): its normalized cutoff rounds, and a
+    pair at exactly the threshold must pass, as it does in difflib."""
+    need = math.ceil(THRESHOLD * (len(a) + len(b)) - 1e-9)
+    return bool(Indel.similarity(a, b, score_cutoff=need) >= need)
 
 
 def grams(text: str) -> set[str]:
@@ -62,21 +71,26 @@ def indexed_pairs(new: Sequence[str], old: Sequence[str]) -> list[Pair]:
     for i, text in enumerate(old):
         for g in grams(text):
             postings[g].append(i)
+    lengths = [len(text) for text in old]
+    by_length = sorted(range(len(old)), key=lambda i: lengths[i])
+    sorted_lengths = [lengths[i] for i in by_length]
     pairs: list[Pair] = []
     for k, text in enumerate(new):
+        n = len(text)
         known = [g for g in grams(text) if g in postings]
-        known.sort(key=lambda g: (len(postings[g]), g))
-        shared: Counter[int] = Counter()
-        for g in known[:RAREST]:
-            shared.update(postings[g])
-        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-        scored = 0
-        for i, _count in ranked:
-            if scored == SCORED:
-                break
-            if not _length_ok(len(text), len(old[i])):
-                continue
-            scored += 1
+        if len(known) < RAREST:  # a short passage: every vanished one of a fitting length
+            lo = bisect.bisect_left(sorted_lengths, math.ceil(n * THRESHOLD / (2 - THRESHOLD)) - 1)
+            hi = bisect.bisect_right(sorted_lengths, math.floor(n * (2 - THRESHOLD) / THRESHOLD) + 1)
+            chosen = [i for i in by_length[lo:hi] if _length_ok(n, lengths[i])]
+        else:
+            shared: dict[int, int] = {}
+            for g in heapq.nsmallest(RAREST, known, key=lambda g: (len(postings[g]), g)):
+                for i in postings[g]:
+                    shared[i] = shared.get(i, 0) + 1
+            best = heapq.nlargest(SCORED, ((c, -i) for i, c in shared.items() if _length_ok(n, lengths[i])))
+            # none sharing under half as many rare trigrams as the best one: unrelated
+            chosen = [-neg_i for count, neg_i in best if 2 * count >= best[0][0]]
+        for i in chosen:
             if not _lcs_bound(old[i], text):
                 continue
             score = similarity(old[i], text, cydifflib.SequenceMatcher)
