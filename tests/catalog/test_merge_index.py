@@ -52,7 +52,7 @@ EDITS = ("rename", "word", "delete", "insert", "shuffle", "duplicate", "truncate
 @st.composite
 def scenario(draw):
     seed = draw(st.integers(0, 2**32 - 1))
-    n = draw(st.integers(5, 90))
+    n = draw(st.integers(5, 60))
     edits = draw(st.lists(st.sampled_from(EDITS), min_size=1, max_size=4))
     r = random.Random(seed)
     vocab = r.sample(VOCAB, r.randint(6, len(VOCAB)))  # few words: many look-alike passages

@@ -4,8 +4,10 @@ Why: comparing every new passage with every vanished one through difflib is quad
 passages after a global edit did not finish in 10 minutes). Here vanished passages are
 indexed by character trigrams; each new passage looks up only its rarest trigrams (the ones
 that say which paragraph it is) and ranks the passages sharing them; of the best-ranked few
-(at most SCORED, and none sharing under half as many of those trigrams as the best one;
-a short passage, with fewer than RAREST trigrams, takes every one of a fitting length),
+(all of them up to EXHAUSTIVE, else at most SCORED and none sharing under half as many
+of those trigrams as the best one;
+a short passage, with fewer than RAREST trigrams, takes every one of a fitting length;
+at most BUDGET index postings are read per passage),
 those that pass two exact upper bounds (lengths; the longest common subsequence, computed by
 RapidFuzz in C: difflib's matching blocks are a common subsequence, so its ratio is never
 higher) are scored exactly by difflib's algorithm (cydifflib, the same code compiled, equal
@@ -34,6 +36,8 @@ THRESHOLD = 0.6
 Q = 3  # trigrams: enough to tell paragraphs apart, short enough for one-word passages
 RAREST = 32  # trigrams of a new passage that are looked up
 SCORED = 32  # best-ranked vanished passages scored exactly, per new passage
+EXHAUSTIVE = 64  # up to this many candidates sharing rare trigrams, all are scored
+BUDGET = 4000  # postings read per new passage: bounded work, whatever the text
 
 Pair = tuple[float, int, int]  # (-score, new index, old index): sorts best first
 
@@ -78,18 +82,25 @@ def indexed_pairs(new: Sequence[str], old: Sequence[str]) -> list[Pair]:
     for k, text in enumerate(new):
         n = len(text)
         known = [g for g in grams(text) if g in postings]
-        if len(known) < RAREST:  # a short passage: every vanished one of a fitting length
-            lo = bisect.bisect_left(sorted_lengths, math.ceil(n * THRESHOLD / (2 - THRESHOLD)) - 1)
-            hi = bisect.bisect_right(sorted_lengths, math.floor(n * (2 - THRESHOLD) / THRESHOLD) + 1)
+        lo = bisect.bisect_left(sorted_lengths, math.ceil(n * THRESHOLD / (2 - THRESHOLD)) - 1)
+        hi = bisect.bisect_right(sorted_lengths, math.floor(n * (2 - THRESHOLD) / THRESHOLD) + 1)
+        if len(known) < RAREST and hi - lo <= BUDGET:  # short: every one of a fitting length
             chosen = [i for i in by_length[lo:hi] if _length_ok(n, lengths[i])]
         else:
             shared: dict[int, int] = {}
+            touched = 0
             for g in heapq.nsmallest(RAREST, known, key=lambda g: (len(postings[g]), g)):
+                if touched and touched + len(postings[g]) > BUDGET:
+                    break  # only common trigrams left: they tell nothing, and cost the most
+                touched += len(postings[g])
                 for i in postings[g]:
                     shared[i] = shared.get(i, 0) + 1
-            best = heapq.nlargest(SCORED, ((c, -i) for i, c in shared.items() if _length_ok(n, lengths[i])))
-            # none sharing under half as many rare trigrams as the best one: unrelated
-            chosen = [-neg_i for count, neg_i in best if 2 * count >= best[0][0]]
+            fit = [(c, -i) for i, c in shared.items() if _length_ok(n, lengths[i])]
+            if len(fit) <= EXHAUSTIVE:  # few candidates: all of them, as the all-pairs search would
+                chosen = [-neg_i for _c, neg_i in fit]
+            else:  # none sharing under half as many rare trigrams as the best one: unrelated
+                best = heapq.nlargest(SCORED, fit)
+                chosen = [-neg_i for count, neg_i in best if 2 * count >= best[0][0]]
         for i in chosen:
             if not _lcs_bound(old[i], text):
                 continue
