@@ -4,8 +4,8 @@
                                     [--json bench/results/merge.json]
 
 For each size: a generated article of N paragraphs (English-like text from a Zipf-distributed
-vocabulary of 8,000 words of English letter frequencies, 20-120 words each, every paragraph naming the term "Janaozen"), a PO file in
-which every paragraph is reviewed, then the source with "Janaozen" renamed "Zhanaozen"
+vocabulary of 8,000 words of English letter frequencies, 20-120 words each, every paragraph
+naming the term "Janaozen"), a PO file in which every paragraph is reviewed, then the source with "Janaozen" renamed "Zhanaozen"
 everywhere (every paragraph changed: nothing matches exactly, everything by similarity), and
 a mixed edit (the term renamed in 10% of the paragraphs, 5% deleted, 5% new, the order
 shuffled). Times ``pubkit.catalog.merge`` (the trigram index) and, up to --reference-max
@@ -56,7 +56,8 @@ def article(n: int, seed: int = 1) -> list[str]:
 
 
 def _doc(paras: list[str]) -> Document:
-    meta = Meta(title="Archive", slug="archive", date="2022-01-27", source_file="seeds/archive.txt", title_line=1)
+    meta = Meta(title="Archive", slug="archive", date="2022-01-27", source_file="seeds/archive.txt",
+                title_line=1)
     return Document(meta, tuple(Paragraph((Text(p),), line=3 + 2 * i) for i, p in enumerate(paras)))
 
 

@@ -241,7 +241,8 @@ def _line_with(lines: list[str], start: int, ch: str, keywords: tuple[str, ...])
     return start + 1
 
 
-def invisible_in_entry(e: polib.POEntry, path: Path | str, lines: list[str] | None = None) -> list[Diagnostic]:
+def invisible_in_entry(e: polib.POEntry, path: Path | str,
+                       lines: list[str] | None = None) -> list[Diagnostic]:
     """Bidi controls, zero-width and control characters in a translation, exactly as the source
     reader refuses them in seeds (:data:`pubkit.characters.RULES`); every msgstr[n] included."""
     if e.obsolete:

@@ -129,7 +129,8 @@ def join_entries(r: random.Random, t: str) -> str:
 
 
 def charset(r: random.Random, t: str) -> str:
-    return t.replace("charset=UTF-8", r.choice(["charset=ISO-8859-1", "charset=utf8", "charset=", "charset=CHARSET"]), 1)
+    other = r.choice(["charset=ISO-8859-1", "charset=utf8", "charset=", "charset=CHARSET"])
+    return t.replace("charset=UTF-8", other, 1)
 
 
 def insert_escape(r: random.Random, t: str) -> str:

@@ -34,7 +34,8 @@ def test_golden_merges_are_the_same_with_the_index():
     cases = sorted(p for p in GOLDEN.iterdir() if p.is_dir())
     assert len(cases) >= 4
     for folder in cases:
-        lines = [ln for ln in (folder / "new-source.txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
+        text = (folder / "new-source.txt").read_text(encoding="utf-8")
+        lines = [ln for ln in text.splitlines() if ln.strip()]
         fast, ref = _both(load(folder / "old.po").po, lines[1:], lines[0])
         assert fast == ref, folder.name
 

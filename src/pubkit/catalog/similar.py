@@ -34,7 +34,7 @@ from rapidfuzz.distance import Indel
 
 THRESHOLD = 0.6
 Q = 3  # trigrams: enough to tell paragraphs apart, short enough for one-word passages
-RAREST = 32  # trigrams of a new passage that are looked up
+RAREST = 16  # trigrams of a new passage that are looked up
 SCORED = 32  # best-ranked vanished passages scored exactly, per new passage
 EXHAUSTIVE = 64  # up to this many candidates sharing rare trigrams, all are scored
 BUDGET = 4000  # postings read per new passage: bounded work, whatever the text
@@ -82,10 +82,12 @@ def indexed_pairs(new: Sequence[str], old: Sequence[str]) -> list[Pair]:
     for k, text in enumerate(new):
         n = len(text)
         known = [g for g in grams(text) if g in postings]
-        lo = bisect.bisect_left(sorted_lengths, math.ceil(n * THRESHOLD / (2 - THRESHOLD)) - 1)
-        hi = bisect.bisect_right(sorted_lengths, math.floor(n * (2 - THRESHOLD) / THRESHOLD) + 1)
+        shortest = math.ceil(n * THRESHOLD / (2 - THRESHOLD)) - 1  # a little loose: exact below
+        longest = math.floor(n * (2 - THRESHOLD) / THRESHOLD) + 1
+        lo = bisect.bisect_left(sorted_lengths, shortest)
+        hi = bisect.bisect_right(sorted_lengths, longest)
         if len(known) < RAREST and hi - lo <= BUDGET:  # short: every one of a fitting length
-            chosen = [i for i in by_length[lo:hi] if _length_ok(n, lengths[i])]
+            chosen = by_length[lo:hi]
         else:
             shared: dict[int, int] = {}
             touched = 0
@@ -95,14 +97,14 @@ def indexed_pairs(new: Sequence[str], old: Sequence[str]) -> list[Pair]:
                 touched += len(postings[g])
                 for i in postings[g]:
                     shared[i] = shared.get(i, 0) + 1
-            fit = [(c, -i) for i, c in shared.items() if _length_ok(n, lengths[i])]
+            fit = [(c, -i) for i, c in shared.items() if shortest <= lengths[i] <= longest]
             if len(fit) <= EXHAUSTIVE:  # few candidates: all of them, as the all-pairs search would
                 chosen = [-neg_i for _c, neg_i in fit]
             else:  # none sharing under half as many rare trigrams as the best one: unrelated
                 best = heapq.nlargest(SCORED, fit)
                 chosen = [-neg_i for count, neg_i in best if 2 * count >= best[0][0]]
         for i in chosen:
-            if not _lcs_bound(old[i], text):
+            if not _length_ok(n, lengths[i]) or not _lcs_bound(old[i], text):
                 continue
             score = similarity(old[i], text, cydifflib.SequenceMatcher)
             if score >= THRESHOLD:
