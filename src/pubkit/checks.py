@@ -11,12 +11,16 @@ from __future__ import annotations
 import csv
 import os
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
+from . import characters
+from .catalog.po import PoFile, is_plural, translation_text
+from .catalog.wrap import escape
 from .catalog.states import State, assess, tag_problem
 from .errors import Diagnostic, InputError, Location, Severity
 from .fsio import read_bounded
@@ -213,9 +217,79 @@ def check_entry(e: polib.POEntry, ctx: Context, path: Path | str) -> list[Diagno
     if verdict.state is State.UNTRANSLATED:
         return out
     for code, severity, fn in CHECKS:
-        for msg in fn(e.msgid, e.msgstr, ctx):
+        for msg in fn(e.msgid, translation_text(e), ctx):
             out.append(Diagnostic(code, severity, msg, loc, hint=fn.__doc__.splitlines()[0]))
     return out
+
+
+# ------------------------------------------------- invisible characters (shared table)
+
+
+def _char_name(ch: str) -> str:
+    return unicodedata.name(ch, "unnamed")
+
+
+def _line_with(lines: list[str], start: int, ch: str, keywords: tuple[str, ...]) -> int:
+    """1-based line of the first ``ch`` in the entry starting at ``start`` (0-based), within
+    the fields named by ``keywords`` and their continuation lines; ``start + 1`` if not found."""
+    inside = False
+    ch = escape(ch)  # as the file writes it (\a for U+0007)
+    for i in range(max(start, 0), len(lines)):
+        body = lines[i].strip()
+        if not body:
+            break
+        if body.startswith(keywords):
+            inside = True
+        elif not body.startswith('"'):
+            inside = False
+        if inside and ch in body:
+            return i + 1
+    return start + 1
+
+
+def invisible_in_entry(e: polib.POEntry, path: Path | str,
+                       lines: list[str] | None = None) -> list[Diagnostic]:
+    """Bidi controls, zero-width and control characters in a translation, exactly as the source
+    reader refuses them in seeds (:data:`pubkit.characters.RULES`); every msgstr[n] included."""
+    if e.obsolete:
+        return []
+    out = []
+    texts = [e.msgstr_plural[k] for k in sorted(e.msgstr_plural)] if is_plural(e) else [e.msgstr]
+    for text in texts:
+        for f in characters.findings(text):
+            line = _line_with(lines, (e.linenum or 1) - 1, f.char, ("msgstr",)) if lines else e.linenum or 0
+            out.append(Diagnostic(
+                f.rule.code, Severity.ERROR,
+                f"U+{ord(f.char):04X} ({_char_name(f.char)}) in the translation is {f.rule.what}; "
+                "it would be published as it is",
+                Location(path, line), hint=f.rule.hint))
+    return out
+
+
+def check_header(po: polib.POFile, path: Path | str, lines: list[str]) -> list[Diagnostic]:
+    """The same characters in header fields (Last-Translator, Language-Team, X-Pubkit-Translators …),
+    which the colophon and the EPUB metadata print."""
+    out = []
+    for key, value in po.metadata.items():
+        for f in characters.findings(f"{key}: {value}"):
+            start = next((i for i, ln in enumerate(lines) if ln.lstrip('"').startswith(f"{key}:")), 0)
+            line = _line_with(lines, start, f.char, ('"',))
+            out.append(Diagnostic(
+                f.rule.code, Severity.ERROR,
+                f"U+{ord(f.char):04X} ({_char_name(f.char)}) in the header field {key} is {f.rule.what}; "
+                "it would be printed in the colophon and the book's metadata",
+                Location(path, line), hint=f.rule.hint))
+    return out
+
+
+def check_file(pf: PoFile, ctx: Context, path: Path | str) -> list[Diagnostic]:
+    """Every finding for one PO file: its header, then each entry."""
+    lines = pf.text.split("\n")
+    found = check_header(pf.po, path, lines)
+    for e in pf.po:
+        found += check_entry(e, ctx, path)
+        found += invisible_in_entry(e, path, lines)
+    return found
 
 
 def load_glossary(path: Path, root: Path | None = None) -> list[GlossaryTerm]:

@@ -18,8 +18,9 @@ from dataclasses import replace
 from datetime import datetime, UTC
 
 from .catalog import State, load_language, merged
-from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD
+from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD, translation_text
 from .catalog.states import Verdict, assess, mt_credit, provenance
+from .catalog.template import META_AUTHOR, META_COUNTRY, META_SOURCE
 from .config import Config
 from .edition import Coverage, Edition
 from .errors import Diagnostic, Location, Severity
@@ -125,6 +126,26 @@ def localized_authors(doc: Document, localized: Document, units: list[Unit],
     return (Author(tr_text),)
 
 
+def translated_meta(doc: Document, by_key: dict, authors: tuple[Author, ...]) -> dict:
+    """Authors, their countries and the source line from their ``meta:`` entries where the
+    policy publishes a translation (:data:`pubkit.catalog.template.META_NOTES`); else as
+    ``authors`` (from the signature, or the source's) and the source's ``source``."""
+    def tr(ctx: str, text: str) -> str | None:
+        e = by_key.get((ctx, text))
+        if e is None or not assess(e).printable:  # the one verdict, as for every passage
+            return None
+        return translation_text(e)
+
+    if len(authors) == len(doc.meta.authors):
+        translated = []
+        for src, shown in zip(doc.meta.authors, authors, strict=True):
+            countries = tuple(tr(META_COUNTRY, c) for c in src.countries)
+            translated.append(Author(tr(META_AUTHOR, src.name) or shown.name,
+                                     tuple(c for c in countries if c) if all(countries) else shown.countries))
+        authors = tuple(translated)
+    return {"authors": authors, "source": tr(META_SOURCE, doc.meta.source.strip()) or doc.meta.source}
+
+
 def localize(cfg: Config, doc: Document, lang: str) -> Edition:
     """The edition of ``doc`` in ``lang`` (see :func:`localize_report` for diagnostics)."""
     return localize_report(cfg, doc, lang)[0]
@@ -166,7 +187,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         if not verdict.printable or e is None:
             untranslated.add(u.key)
             continue
-        texts[u.key] = e.msgstr
+        texts[u.key] = translation_text(e)
         if verdict.state is State.REVIEWED:
             words_reviewed += _words(u.text)
         if verdict.state in (State.MACHINE, State.ACCEPTED):
@@ -178,8 +199,9 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         raise AssertionError(f"assess() passed a translation whose tags do not fit: {unit.key}: {err}")
 
     localized = reassemble(doc, texts, on_error=fallback)
+    authors = localized_authors(doc, localized, units, untranslated)
     localized = replace(localized, meta=replace(
-        localized.meta, lang=lang, authors=localized_authors(doc, localized, units, untranslated)))
+        localized.meta, lang=lang, **translated_meta(doc, by_key, authors)))
     cov = Coverage(
         total=len(units), words_total=sum(_words(u.text) for u in units),
         words_reviewed=words_reviewed, **counts,

@@ -27,6 +27,7 @@ from pubkit.localize import localize_report
 from pubkit.segment import segment
 
 from .helpers import FakeEngine, doc
+from .reference import all_pairs
 
 WORDS = ["strike", "oil", "workers", "Janaozen", "prices", "gas", "army", "the", "of", "in", "2022"]
 
@@ -48,6 +49,7 @@ class Workflow(RuleBasedStateMachine):
         (self.root / "seeds" / "other.md").write_text("---\ntitle: Other\ndate: 2022-01-01\n---\n\nText.\n")
         (self.root / "translations" / "ru").mkdir(parents=True)
         self.cfg = load_config(self.root)
+        self.required_forms: set[str] = set()  # plural forms (msgstr[n]) a reviewer wrote
         self._update()
 
     def teardown(self):
@@ -55,7 +57,7 @@ class Workflow(RuleBasedStateMachine):
 
     def _update(self):
         self.po, _ = merge(self.po, template(doc(*self.paras)), Memory())
-        self.po = polib.pofile(dumps(self.po))  # through the file format, as on disk
+        self.po = _reload(self.po)  # through the file format, as on disk
 
     def _active(self):
         return [e for e in self.po if not e.obsolete]
@@ -91,11 +93,11 @@ class Workflow(RuleBasedStateMachine):
         for e, d in zip(todo, drafts):
             assert state_of(e) not in (State.REVIEWED, State.ACCEPTED, State.STALE, State.NEEDS_WORK)
             apply_draft(e, d)
-        self.po = polib.pofile(dumps(self.po))
+        self.po = _reload(self.po)
 
     @rule(i=st.integers(0, 20))
     def reviewer_edit(self, i):
-        entries = self._active()
+        entries = [e for e in self._active() if not e.msgid_plural]  # plural ones: see below
         if entries:
             e = entries[i % len(entries)]
             self.required.discard(e.msgstr)  # the reviewer chose to replace it
@@ -203,6 +205,56 @@ class Workflow(RuleBasedStateMachine):
                 assert "tags" in codes
             elif v.printable:
                 assert "tags" not in codes
+
+    # ------------------------------------------------------------ plural entries (catalog helper)
+    # A reviewer (or another gettext tool) writes plural forms; merges, MT runs and the other
+    # steps must keep every form, in an active, stale or obsolete entry.
+
+    @rule(i=st.integers(0, 20))
+    def reviewer_writes_plural_forms(self, i):
+        entries = self._active()
+        if entries:
+            e = entries[i % len(entries)]
+            self.counter += 1
+            self.required.discard(e.msgstr)  # the forms replace the singular msgstr
+            self.required_forms -= set(e.msgstr_plural.values())  # and earlier forms
+            e.msgstr = ""
+            e.msgid_plural = e.msgid + " (%d)"
+            e.msgstr_plural = {k: f"P{self.counter}-{k}" for k in range(3)}
+            e.flags = [f for f in e.flags if f != "fuzzy"]
+            self.required_forms.update(e.msgstr_plural.values())
+            self.po = _reload(self.po)
+
+    @rule()
+    def obsolete_plural_entry_arrives(self):
+        self.counter += 1
+        e = polib.POEntry(msgid=f"{self.counter} old file", msgid_plural=f"{self.counter} old files",
+                          msgctxt="old", msgstr_plural={k: f"O{self.counter}-{k}" for k in range(3)},
+                          obsolete=True, previous_msgid="older", previous_msgctxt="ctx")
+        self.po.append(e)
+        self.required_forms.update(e.msgstr_plural.values())
+        self.po = _reload(self.po)
+
+    @rule(i=st.integers(0, 20), word=st.sampled_from(WORDS))
+    def indexed_merge_equals_the_reference(self, i, word):
+        """The trigram index (issue 14) merges exactly like the all-pairs search, on any state."""
+        paras = [p.replace(word, word.upper()) if (k + i) % 2 else p for k, p in enumerate(self.paras)]
+        entries = template(doc(*paras))
+        fast = dumps(merge(self.po, entries, Memory())[0])
+        assert fast == dumps(merge(self.po, entries, Memory(), similar_pairs=all_pairs)[0])
+
+    @invariant()
+    def plural_forms_are_kept(self):
+        have = {v for e in self.po for v in e.msgstr_plural.values()}
+        lost = self.required_forms - have
+        assert not lost, f"plural forms {sorted(lost)} were lost"
+
+
+def _reload(po: polib.POFile) -> polib.POFile:
+    """Through the file format, with pubkit's own reader (polib cannot read ``#~|``)."""
+    from pubkit.catalog.poparse import parse
+
+    return parse(dumps(po))
 
 
 TestWorkflow = Workflow.TestCase

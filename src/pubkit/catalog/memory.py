@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .po import PoFile
+from .po import PoFile, is_plural
 from .states import State, state_of
 
 
@@ -20,6 +20,8 @@ class Memory:
 
     def add(self, pf: PoFile, where: str) -> None:
         for e in pf.po:
+            if is_plural(e):
+                continue  # its forms belong to a count; never reused for a plain passage
             st = state_of(e)
             if st in (State.REVIEWED, State.ACCEPTED):
                 rank = 0

@@ -3,9 +3,10 @@
 Why: polib only matches identical msgids; a reviewer's translation of a paragraph whose
 source gained a comma would be lost. Here each new passage takes, in order: the old entry
 with the same text; a reviewed translation of the same text from the translation memory;
-the most similar vanished entry (difflib ratio >= THRESHOLD), which becomes fuzzy with the
-old source in ``#| msgid`` (stale); else an empty entry. Vanished entries that hold a
-translation become obsolete (``#~``), never deleted.
+the most similar vanished entry (difflib ratio >= THRESHOLD, candidates found through a
+trigram index, :mod:`.similar`), which becomes fuzzy with the old source in ``#| msgid``
+(stale); else an empty entry. Vanished entries that hold a translation become obsolete
+(``#~``), never deleted.
 
 Invariant (tested as a property): every reviewed msgstr of the old file is still in the
 result, as a reviewed, stale or obsolete entry.
@@ -14,16 +15,16 @@ result, as a reviewed, stale or obsolete entry.
 from __future__ import annotations
 
 import copy
-import difflib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import polib
 
 from .memory import Memory
+from .po import has_translation, is_plural
+from .similar import Pair, indexed_pairs
 from .states import PUBKIT_PREFIXES, TM, State, keep_approved, normalize, set_pubkit_line, state_of
 from .template import TemplateEntry
-
-THRESHOLD = 0.6
 
 
 @dataclass
@@ -52,19 +53,21 @@ def _fresh(t: TemplateEntry, base: polib.POEntry | None) -> polib.POEntry:
         e.flags = list(base.flags)
         e.previous_msgid = base.previous_msgid
         e.previous_msgctxt = base.previous_msgctxt
+        e.previous_msgid_plural = base.previous_msgid_plural
+        e.msgid_plural = base.msgid_plural  # a plural entry keeps its forms (msgstr[n])
+        e.msgstr_plural = dict(base.msgstr_plural)
     return e
 
 
-def similarity(a: str, b: str) -> float:
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if sm.real_quick_ratio() < THRESHOLD or sm.quick_ratio() < THRESHOLD:
-        return 0.0
-    return sm.ratio()
-
-
 def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None = None,
-          *, header: dict[str, str] | None = None) -> tuple[polib.POFile, MergeReport]:
-    """The merged catalog (a new object; ``old`` is not changed) and what happened."""
+          *, header: dict[str, str] | None = None,
+          similar_pairs: Callable[[Sequence[str], Sequence[str]], list[Pair]] = indexed_pairs,
+          ) -> tuple[polib.POFile, MergeReport]:
+    """The merged catalog (a new object; ``old`` is not changed) and what happened.
+
+    ``similar_pairs(new texts, vanished texts)`` finds the (-score, new, old) pairs with
+    similarity >= THRESHOLD (:mod:`.similar`; tests pass the all-pairs reference).
+    """
     report = MergeReport()
     new = polib.POFile(wrapwidth=old.wrapwidth)
     new.header = old.header
@@ -101,7 +104,7 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
             else:
                 report.kept += 1
             e = _fresh(t, base)
-            if not e.msgstr.strip() and memory:
+            if not has_translation(e) and memory and not is_plural(e):
                 _from_memory(e, memory, report)
             out[k] = e
             continue
@@ -112,13 +115,9 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
         pending.append(k)
 
     # similarity matching: best pairs first, among vanished entries with a translation
-    candidates = [i for i, e in enumerate(olds) if i not in used and e.msgstr.strip()]
-    pairs = []
-    for k in pending:
-        for i in candidates:
-            score = similarity(olds[i].msgid, entries[k].msgid)
-            if score >= THRESHOLD:
-                pairs.append((-score, k, i))
+    candidates = [i for i, e in enumerate(olds) if i not in used and has_translation(e)]
+    pairs = [(neg, pending[k], candidates[j]) for neg, k, j in similar_pairs(
+        [entries[k].msgid for k in pending], [olds[i].msgid for i in candidates])]
     pairs.sort()
     matched: set[int] = set()
     for _neg, k, i in pairs:
@@ -131,11 +130,12 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
         if not base.fuzzy or not base.previous_msgid:
             e.previous_msgid = base.msgid  # what the translation was made for
             e.previous_msgctxt = base.msgctxt
+            e.previous_msgid_plural = base.msgid_plural or None
             if not base.fuzzy:
                 keep_approved(e)  # an approved draft is human work: stale, never redrafted
         if e.previous_msgid == e.msgid and state_of(base) is State.STALE:
             # the source went back to the text this was reviewed for: reviewed again
-            e.previous_msgid = e.previous_msgctxt = None
+            e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
             e.flags = [f for f in e.flags if f != "fuzzy"]
         elif "fuzzy" not in e.flags:
             e.flags.append("fuzzy")
@@ -149,7 +149,7 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
     for e in out:
         new.append(e)
     for i, e in enumerate(olds):
-        if i in used or not e.msgstr.strip():
+        if i in used or not has_translation(e):
             continue
         if not e.obsolete:
             report.obsoleted += 1

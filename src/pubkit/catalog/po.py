@@ -1,9 +1,10 @@
-"""PO files: read with polib, write exactly as GNU gettext would, save atomically.
+"""PO files: read strictly into polib's objects, write exactly as GNU gettext would, save atomically.
 
 Why: reviewers open these files in Poedit, Weblate or a text editor and run gettext tools
-on them. Reading goes through polib (a maintained parser) plus the checks polib skips
-(charset, duplicates); writing is pubkit's own so that ``msgcat`` leaves a file
-byte-identical and a second ``update`` changes nothing.
+on them. Reading is :mod:`.poparse` (every field GNU writes: plural forms, contexts,
+previous source, obsolete entries; file:line errors) plus charset and duplicate checks;
+writing is pubkit's own so that ``msgcat`` leaves a file byte-identical and a second
+``update`` changes nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import polib
 from .. import __version__
 from ..errors import InputError, Location
 from ..fsio import atomic_write, read_bounded
+from .poparse import PoSyntaxError, parse
 from .wrap import PAGE_WIDTH, format_field
 
 # gettext's plural rules (from its plural-table / CLDR); a language not listed gets the
@@ -59,7 +61,7 @@ def rel(path: Path, root: Path | None) -> Path:
 
 
 def _line_of(text: str, needle: str) -> int:
-    for i, line in enumerate(text.splitlines(), 1):
+    for i, line in enumerate(text.split("\n"), 1):
         if needle in line:
             return i
     return 0
@@ -91,16 +93,13 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
             location=Location(shown, _line_of(text, "charset=")),
             hint='change the header line to "Content-Type: text/plain; charset=UTF-8\\n" (the text must be UTF-8)',
         )
-    _check_lines(text, shown)
     try:
-        po = polib.pofile(text, encoding="utf-8", wrapwidth=PAGE_WIDTH)
-    except (OSError, ValueError) as err:
-        msg = str(err)
-        lm = re.search(r"line (\d+)", msg)
-        what = msg.split(":", 1)[1].strip() if ":" in msg else "unexpected text"
+        po = parse(text, wrapwidth=PAGE_WIDTH)
+    except PoSyntaxError as err:
         raise InputError(
-            f"PO syntax error: {what}", location=Location(shown, int(lm.group(1)) if lm else 0),
-            hint="fix the line by hand (check quotes and keywords) or restore the file from version control; nothing was written",
+            f"PO syntax error: {err.what}", location=Location(shown, err.line),
+            hint="fix the line by hand (check quotes and keywords) or restore the file from version "
+                 "control; nothing was written",
         ) from None
     seen: dict[tuple, int] = {}
     for e in po:
@@ -115,27 +114,6 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
     return PoFile(path, po, mtime, text)
 
 
-_STRING = r'"(?:[^"\\]|\\.)*"'
-_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?{_STRING}\s*$")
-
-
-def _check_lines(text: str, shown: Path) -> None:
-    """What polib lets through: a string without its closing quote, a misspelt keyword."""
-    for n, line in enumerate(text.splitlines(), 1):
-        body = line.strip()
-        if body.startswith("#~") and not body.startswith("#~|"):
-            body = body[2:].strip()
-        elif body.startswith("#") or not body:
-            continue
-        if body and not _LINE.match(body):
-            raise InputError(
-                "PO syntax error: expected a keyword (msgid, msgstr, msgctxt) and a quoted string, "
-                "or a quoted continuation line",
-                location=Location(shown, n),
-                hint='check the quotes on this line (a " inside the text is written \\"); nothing was written',
-            )
-
-
 # ----------------------------------------------------------------- writing
 
 
@@ -143,26 +121,49 @@ def _comment_lines(prefix: str, text: str) -> list[str]:
     return [f"{prefix} {line}".rstrip() if line else prefix for line in text.split("\n")]
 
 
+def is_plural(e: polib.POEntry) -> bool:
+    return bool(e.msgid_plural or e.msgstr_plural)
+
+
+def has_translation(e: polib.POEntry) -> bool:
+    """Whether the entry holds any translated text (msgstr, or any msgstr[n] of a plural entry)."""
+    return bool(e.msgstr.strip() or any(str(v).strip() for v in (e.msgstr_plural or {}).values()))
+
+
+def translation_text(e: polib.POEntry) -> str:
+    """The entry's translation as one passage: msgstr, or msgstr[0] of a plural entry (what
+    gettext's ``gettext()`` returns for it)."""
+    return str(e.msgstr_plural.get(0, "")) if is_plural(e) else e.msgstr
+
+
 def _entry_lines(e: polib.POEntry) -> list[str]:
+    """An entry as GNU gettext's write-po.c writes it (obsolete ones keep their previous source)."""
     obsolete = bool(e.obsolete)
     p = "#~ " if obsolete else ""
+    prev = "#~| " if obsolete else "#| "
+    width = 10**9 if "no-wrap" in e.flags else PAGE_WIDTH
     out: list[str] = []
     if e.tcomment:
         out += _comment_lines("#", e.tcomment)
     if e.comment:
         out += _comment_lines("#.", e.comment)
-    if e.occurrences and not obsolete:
+    if e.occurrences:
         out += _references(e.occurrences)
     if e.flags:
         out.append("#, " + ", ".join(e.flags))
-    if e.previous_msgctxt and not obsolete:  # polib cannot read "#~|" back, so obsolete
-        out += format_field("msgctxt", e.previous_msgctxt, prefix="#| ")  # entries drop it
-    if e.previous_msgid and not obsolete:
-        out += format_field("msgid", e.previous_msgid, prefix="#| ")
+    for name, value in (("msgctxt", e.previous_msgctxt), ("msgid", e.previous_msgid),
+                        ("msgid_plural", e.previous_msgid_plural)):
+        if value is not None:
+            out += format_field(name, value, prefix=prev, page_width=width)
     if e.msgctxt is not None:
-        out += format_field("msgctxt", e.msgctxt, prefix=p)
-    out += format_field("msgid", e.msgid, prefix=p)
-    out += format_field("msgstr", e.msgstr, prefix=p)
+        out += format_field("msgctxt", e.msgctxt, prefix=p, page_width=width)
+    out += format_field("msgid", e.msgid, prefix=p, page_width=width)
+    if is_plural(e):
+        out += format_field("msgid_plural", e.msgid_plural, prefix=p, page_width=width)
+        for k in sorted(e.msgstr_plural):
+            out += format_field(f"msgstr[{k}]", e.msgstr_plural[k], prefix=p, page_width=width)
+    else:
+        out += format_field("msgstr", e.msgstr, prefix=p, page_width=width)
     return out
 
 
@@ -205,15 +206,11 @@ def save(pf: PoFile, *, root: Path | None = None) -> bool:
     text = dumps(pf.po)
     if text == pf.text:
         return False
-    atomic_write(pf.path, text, expect_mtime_ns=pf.mtime_ns if pf.mtime_ns is not None else _absent(pf.path))
+    # a file that did not exist when read but exists now was created meanwhile: refused
+    atomic_write(pf.path, text, expect_mtime_ns=pf.mtime_ns, expect_absent=pf.mtime_ns is None, root=root)
     pf.text = text
     pf.mtime_ns = pf.path.stat().st_mtime_ns
     return True
-
-
-def _absent(path: Path) -> int | None:
-    """A file that did not exist when read but exists now was created meanwhile: refuse."""
-    return -1 if Path(path).exists() else None
 
 
 def header_fields(*, slug: str, lang_code: str, lang_name: str, date: str) -> dict[str, str]:

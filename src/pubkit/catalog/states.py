@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 import polib
 
 from ..segment import Placeholder, PlaceholderError, decode, tags_in
+from .po import translation_text
 
 
 class State(enum.StrEnum):
@@ -182,7 +183,7 @@ def is_unchanged_draft(entry: polib.POEntry) -> bool:
     prov = provenance(entry)
     if prov is None:
         return False
-    return not prov.draft or prov.draft == text_hash(entry.msgstr)
+    return not prov.draft or prov.draft == text_hash(translation_text(entry))
 
 
 def set_provenance(entry: polib.POEntry, prov: Provenance, *, reviewed: bool) -> None:
@@ -199,7 +200,7 @@ def set_provenance(entry: polib.POEntry, prov: Provenance, *, reviewed: bool) ->
 def state_of(entry: polib.POEntry) -> State:
     if entry.obsolete:
         return State.OBSOLETE
-    if not entry.msgstr.strip():
+    if not translation_text(entry).strip():
         return State.UNTRANSLATED
     if not entry.fuzzy:
         return State.ACCEPTED if is_unchanged_draft(entry) else State.REVIEWED
@@ -257,7 +258,7 @@ def assess(entry: polib.POEntry | None) -> Verdict:
     rule = POLICY[st]
     if rule.publish != "translation":
         return Verdict(st, False, "untranslated")
-    problem = tag_problem(entry.msgid, entry.msgstr)
+    problem = tag_problem(entry.msgid, translation_text(entry))
     if problem is not None:
         return Verdict(st, False, "untranslated", problem)
     return Verdict(st, True, rule.counted_as)
@@ -269,7 +270,7 @@ def normalize(entry: polib.POEntry) -> None:
     Provenance lines are left exactly as they are: an approved entry is recognised by its
     missing fuzzy flag, so nothing is rewritten after a reviewer's save.
     """
-    if entry.obsolete or entry.fuzzy or not entry.msgstr.strip():
+    if entry.obsolete or entry.fuzzy or not translation_text(entry).strip():
         return
     entry.previous_msgid = None
     entry.previous_msgctxt = None

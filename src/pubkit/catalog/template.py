@@ -6,6 +6,7 @@ disk) means ``update`` and the build see the same entries and nothing can drift.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -30,11 +31,23 @@ KIND_NOTES = {
 @dataclass(frozen=True)
 class TemplateEntry:
     msgid: str
-    msgctxt: str | None  # the unit key, only where the same text occurs twice
+    msgctxt: str | None  # the unit key where the same text occurs twice; "meta:…" for metadata
     file: str
     line: int
     notes: tuple[str, ...]
-    unit: Unit
+    unit: Unit | None  # None for metadata entries
+
+
+# Metadata an edition prints besides the text (title and subtitle are units already):
+# msgctxt -> the translator's note. See :func:`meta_entries` and :mod:`pubkit.localize`.
+META_AUTHOR = "meta:author"
+META_COUNTRY = "meta:country"
+META_SOURCE = "meta:source"
+META_NOTES = {
+    META_AUTHOR: "Author's name or organisation, as the title page and byline print it",
+    META_COUNTRY: "Country named after the author, in the byline and colophon",
+    META_SOURCE: "Where the article was first published (colophon)",
+}
 
 
 def _notes(unit: Unit) -> tuple[str, ...]:
@@ -55,12 +68,34 @@ def _notes(unit: Unit) -> tuple[str, ...]:
     return tuple(notes)
 
 
+def meta_entries(doc: Document, file: str) -> list[TemplateEntry]:
+    """Author names and organisations, their countries and the source line, each once, with a
+    ``meta:`` msgctxt; a source that is a URL is not translatable."""
+    out: list[TemplateEntry] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(ctx: str, text: str) -> None:
+        text = text.strip()
+        if text and (ctx, text) not in seen:
+            seen.add((ctx, text))
+            out.append(TemplateEntry(text, ctx, file, 0, (META_NOTES[ctx],), None))
+
+    for author in doc.meta.authors:
+        add(META_AUTHOR, author.name)
+        for country in author.countries:
+            add(META_COUNTRY, country)
+    if not re.match(r"(?i)(https?://|www\.)", doc.meta.source.strip()):
+        add(META_SOURCE, doc.meta.source)
+    return out
+
+
 def template(doc: Document) -> list[TemplateEntry]:
-    """One entry per unit in reading order; msgctxt only disambiguates repeated texts."""
+    """One entry per unit in reading order (msgctxt only disambiguates repeated texts), then the
+    printed metadata (:func:`meta_entries`)."""
     units = segment(doc)
     counts = Counter(u.text for u in units)
     file = doc.meta.source_file or f"seeds/{doc.meta.slug}"
     return [
         TemplateEntry(u.text, u.key if counts[u.text] > 1 else None, file, u.line, _notes(u), u)
         for u in units
-    ]
+    ] + meta_entries(doc, file)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..catalog import load_language, stray_files
 from ..catalog.store import GLOSSARY_NAME
-from ..checks import Context, check_entry, load_glossary
+from ..checks import Context, check_file, load_glossary
 from ..config import load_config
 from ..errors import CheckFailed, Severity
 from ..outline import guess_diagnostics
@@ -39,8 +39,7 @@ def collect(cfg, langs=None, article: str | None = None) -> list:
                 found.append(Diagnostic("po-missing", Severity.WARNING, "no translation file yet",
                                         Location(shown), hint="run `invoke update`"))
                 continue
-            for e in pf.po:
-                found.extend(check_entry(e, ctx, shown))
+            found.extend(check_file(pf, ctx, shown))
     return found
 
 

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+
+from .. import characters
 from ..errors import InputError, Location
 from ..fsio import read_bounded
 from ..model import Meta
@@ -49,32 +51,16 @@ def decode(data: bytes, path: Path) -> str:
     return text
 
 
-# Characters XML 1.0 forbids or that are invisible controls. Bidi controls can reorder what a
-# reader sees ("Trojan source"); zero-width spaces from web pages break search and checks.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_BIDI = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
-
-
 def check_characters(text: str, path: Path) -> None:
-    """Refuse characters that XML forbids and invisible controls, naming line and column."""
-    for pattern, what, hint in (
-        (_FORBIDDEN, "a control character that XML does not allow",
-         "delete it; it usually comes from a copy from a word processor or a binary file"),
-        (_BIDI, "an invisible right-to-left/left-to-right control character",
-         "delete it: it can reorder the text a reader sees; write right-to-left words as plain letters"),
-        (_ZERO_WIDTH, "an invisible zero-width character",
-         "delete it (web pages leave them): e.g. `sed -i 's/\\xe2\\x80\\x8b//g' FILE` for U+200B"),
-    ):
-        m = pattern.search(text)
-        if m:
-            line = text.count("\n", 0, m.start()) + 1
-            col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-            raise InputError(
-                f"U+{ord(m.group()):04X} at line {line}, column {col} is {what}",
-                location=Location(path, line),
-                hint=hint,
-            )
+    """Refuse characters that XML forbids and invisible controls (:mod:`pubkit.characters`),
+    naming line and column."""
+    found = characters.first(text)
+    if found:
+        raise InputError(
+            found.describe(text),
+            location=Location(path, text.count("\n", 0, found.index) + 1),
+            hint=found.rule.hint,
+        )
 
 
 def _guess_encoding(data: bytes) -> str:
