@@ -57,9 +57,10 @@ def test_reviewed_edit_survives_source_edit_deletion_and_restoration(project):
     seed.write_text(edited, encoding="utf-8")  # restored: stale again, translation kept
     update.run(root=project, langs=["fr"])
     back = next(e for e in _po(project, "fr").po if e.msgid.startswith("Kazakhstan, which firmly"))
-    # an obsolete entry keeps no `#|` (polib cannot read `#~|` back), so the restored text is
-    # fuzzy human work without a previous source: "needs work", still published, never lost
-    assert state_of(back) is State.NEEDS_WORK and back.msgstr.startswith("Le Kazakhstan")
+    # the obsolete entry kept its previous source (`#~|`), so the restored text is stale again
+    # with `#|` showing what the translation was made for: still published, never lost
+    assert state_of(back) is State.STALE and back.msgstr.startswith("Le Kazakhstan")
+    assert back.previous_msgid.startswith("Kazakhstan, which borders")
     seed.write_text(original, encoding="utf-8")  # the edit is undone: reviewed again
     update.run(root=project, langs=["fr"])
     back = next(e for e in _po(project, "fr").po if e.msgid.startswith("Kazakhstan, which borders"))
