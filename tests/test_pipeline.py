@@ -33,15 +33,27 @@ def test_markdown_article_builds_and_noop_rebuilds_nothing(project, monkeypatch)
 
 
 def test_planned_slug_agrees_with_the_reader(project):
-    """The no-op check names outputs without parsing; it must find the slug where readers do."""
-    from pubkit.pipeline import _slug_of
+    """The no-op check names outputs from cached slugs; they must be the readers' slugs."""
+    from pubkit.fingerprint import HashCache
+    from pubkit.pipeline import article_slugs
     from pubkit.readers import read_article
+
+    cfg = load_config(project)
+
+    def planned(path):
+        cache = HashCache(project)
+        slugs = dict(article_slugs(cfg, cache))
+        cache.save()
+        return slugs[path]
 
     md = project / "seeds" / "note.md"
     md.write_text("# A note\n\nText.\n", encoding="utf-8")
     md.with_suffix(".yaml").write_text("slug: from-sidecar\n", encoding="utf-8")
-    assert _slug_of(md) == read_article(md, project).meta.slug == "from-sidecar"
-    md.write_text("---\nslug: from-front-matter\n---\n# A note\n\nText.\n", encoding="utf-8")
-    assert _slug_of(md) == read_article(md, project).meta.slug == "from-front-matter"
+    assert planned(md) == read_article(md, project).meta.slug == "from-sidecar"
+    md.write_text("---\nslug: from-front-matter # a comment\n---\n# A note\n\nText.\n", encoding="utf-8")
+    assert planned(md) == read_article(md, project).meta.slug == "from-front-matter"
+    md.with_suffix(".yaml").unlink()
+    md.write_text("# A note\n\nText.\n", encoding="utf-8")
+    assert planned(md) == read_article(md, project).meta.slug == "note"
     txt = project / "seeds" / "kazakh-workers-revolt-2022.txt"
-    assert _slug_of(txt) == read_article(txt, project).meta.slug
+    assert planned(txt) == read_article(txt, project).meta.slug

@@ -1,14 +1,19 @@
 """Wires the stages and does the file IO: sources → editions in ``dist/``.
 
-``build`` decides per edition (article × language × format) whether it is stale: an
-edition is rebuilt only when a fingerprint of its inputs changed (the source and its
-metadata, the language's PO file, templates and fonts, ``pubkit.toml``, pubkit's own code,
-``SOURCE_DATE_EPOCH``) or its output file is missing or was altered. The fingerprint is
-computed from file bytes before anything is parsed, so a no-op build reads a few files and
-imports neither WeasyPrint nor ebooklib.
+``build`` plans the whole project as one job graph: every stale edition (article ×
+language × format) of every article. An edition is stale when a fingerprint of its
+inputs changed (the source and its metadata, the language's PO file, templates and fonts,
+``pubkit.toml``, pubkit's own code, ``SOURCE_DATE_EPOCH``) or its output file is missing
+or was altered. Fingerprints are SHA-256 of file bytes, cached by stat in ``.pubkit/``
+(:mod:`pubkit.fingerprint`), and an article's slug is cached with its source's hash, so a
+no-op build reads no source, parses nothing and imports neither WeasyPrint nor ebooklib.
 
-Each edition is rendered to a temporary file in ``dist/`` and renamed into place, so
-``dist/`` only ever holds complete files; ``dist/SHA256SUMS`` lists them.
+Stale editions are rendered per (article, language) on a process pool sized to the cores
+(:mod:`pubkit.jobs`) or as Ray tasks (:mod:`pubkit.scaleout`); the workers send the files'
+bytes back and this process alone writes them, each atomically (temporary file + rename),
+so ``dist/`` only ever holds complete files. ``dist/SHA256SUMS`` is checked against
+``dist/`` on every build and rewritten when it disagrees (a run killed between the last
+edition and the checksums is repaired by the next one, even if that one builds nothing).
 """
 
 from __future__ import annotations
@@ -16,20 +21,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .catalog.store import po_path
 from .config import Config
-from .errors import Location, PubkitError
+from .errors import InputError, Location, MissingError, PubkitError
+from .fingerprint import HashCache, sha256_bytes
 from .fsio import atomic_write
-from .project import article_paths, load_articles
+from .jobs import Result, Task, default_workers, run_local
+from .project import article_paths
 from .readers.source import SIDECAR_SUFFIX
 
 FORMATS = ("epub", "pdf")
 MANIFEST = Path(".pubkit") / "builds.json"
+MANIFEST_EVERY_S = 2.0  # how often the manifest is saved during a long build
+
+# (root, tasks, workers, scratch folder) -> (task, bytes per format) as they finish
+Executor = Callable[[Path, list[Task], int, Path], Iterator[Result]]
+# (files done, files in this run, the file just written)
+ProgressFn = Callable[[int, int, Path], None]
 
 
 @dataclass(frozen=True)
@@ -39,25 +53,24 @@ class Job:
     fmt: str
     out: Path
     fingerprint: str
+    source: Path | None = None
 
 
 @dataclass(frozen=True)
 class BuildReport:
     built: tuple[Path, ...]
     up_to_date: tuple[Path, ...]
+    checksums_rewritten: bool = False
 
 
 def output_path(cfg: Config, slug: str, lang: str, fmt: str) -> Path:
     return cfg.dist / f"{slug}.{lang}.{fmt}"
 
 
-def _hash_files(h, paths) -> None:
+def _hash_files(h, paths: Iterable[Path], cache: HashCache) -> None:
     for p in paths:
         h.update(str(p).encode() + b"\0")
-        try:
-            h.update(hashlib.sha256(p.read_bytes()).digest())
-        except FileNotFoundError:
-            h.update(b"<missing>")
+        h.update((cache.digest(p) or "<missing>").encode())
 
 
 def _tree(folder: Path) -> list[Path]:
@@ -66,41 +79,82 @@ def _tree(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def shared_fingerprint(cfg: Config) -> str:
+def shared_fingerprint(cfg: Config, cache: HashCache | None = None) -> str:
     """Inputs every edition depends on: templates, fonts, config, pubkit's code, the epoch."""
+    cache = cache or HashCache(cfg.root)
     h = hashlib.sha256(f"pubkit {__version__}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     code = Path(__file__).resolve().parent
-    _hash_files(h, [cfg.root / "pubkit.toml", *_tree(cfg.templates), *_tree(code)])
+    _hash_files(h, [cfg.root / "pubkit.toml", *_tree(cfg.templates), *_tree(code)], cache)
     glossary = cfg.translations / "glossary.csv"
-    _hash_files(h, [glossary])
+    _hash_files(h, [glossary], cache)
     return h.hexdigest()
 
 
-def edition_fingerprint(cfg: Config, shared: str, source: Path, slug: str, lang: str, fmt: str) -> str:
+def edition_fingerprint(shared: str, slug: str, lang: str, fmt: str, inputs: Iterable[str | None]) -> str:
+    """One edition's fingerprint: the shared one plus its own inputs' hashes, in order."""
     h = hashlib.sha256(f"{shared}\0{slug}\0{lang}\0{fmt}".encode())
-    files = [source, source.with_suffix(SIDECAR_SUFFIX)]
-    if lang != cfg.source_lang:
-        files.append(po_path(cfg, lang, slug))
-    _hash_files(h, files)
+    for digest in inputs:
+        h.update(b"\0" + (digest or "<missing>").encode())
     return h.hexdigest()
 
 
 def _load_manifest(cfg: Config) -> dict:
     try:
-        return json.loads((cfg.root / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads((cfg.root / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return data if isinstance(data, dict) else {}
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def article_slugs(cfg: Config, cache: HashCache) -> list[tuple[Path, str]]:
+    """(article file, slug) for every article, parsing only articles whose bytes are new.
+
+    The slug is whatever the reader says (front matter, sidecar, else the file name);
+    it is cached under the hashes of the article and its sidecar, so an unchanged article
+    is not read again. Two articles with one slug are refused as :func:`load_articles` does.
+    """
+    out: list[tuple[Path, str]] = []
+    seen: dict[str, Path] = {}
+    for src in article_paths(cfg):
+        key = f"{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+        slug = cache.slugs.get(key)
+        if slug is None:
+            from .readers import read_article  # only for new bytes: a no-op parses nothing
+
+            slug = read_article(src, cfg.root).meta.slug
+            cache.slugs[key] = slug
+            cache.dirty = True
+        if slug in seen:
+            raise InputError(
+                f"two articles have the slug '{slug}': {seen[slug].name} and {src.name}",
+                location=Location(src.relative_to(cfg.root)),
+                hint="give one of them another `slug:` in its metadata",
+            )
+        seen[slug] = src
+        out.append((src, slug))
+    live = {f"{s.name}\0" for s, _ in out}
+    stale_keys = [k for k in cache.slugs if k.split("\0", 1)[0] + "\0" not in live]
+    for k in stale_keys:
+        del cache.slugs[k]
+        cache.dirty = True
+    return out
 
 
-def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job], list[Job]]:
-    """(jobs to build, jobs already up to date) — without parsing any source or PO file."""
+def language_inputs_digest(cfg: Config, cache: HashCache, lang: str, shared: str) -> str:
+    """Content hash of everything ``update``/``translate`` read for one language: every
+    article and sidecar (by name), every file in ``translations/<lang>/``, and ``shared``."""
+    h = hashlib.sha256(f"{shared}\0{lang}".encode())
+    for src in article_paths(cfg):
+        side = src.with_suffix(SIDECAR_SUFFIX)
+        h.update(f"\0{src.name}\0{cache.digest(src)}\0{cache.digest(side)}".encode())
+    folder = cfg.translations / lang
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            h.update(f"\0{p.name}\0{cache.digest(p)}".encode())
+    return h.hexdigest()
+
+
+def _check_selection(cfg: Config, langs, formats) -> tuple[list[str], list[str]]:
     langs = list(langs or cfg.edition_langs)
     for lang in langs:
         cfg.language(lang)
@@ -114,109 +168,112 @@ def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job]
     for fmt in formats:
         if fmt not in FORMATS:
             raise PubkitError(f"unknown format '{fmt}'", hint="use " + " or ".join(FORMATS))
+    return langs, formats
+
+
+def plan(cfg: Config, langs=None, article=None, formats=None, *,
+         cache: HashCache | None = None) -> tuple[list[Job], list[Job]]:
+    """(jobs to build, jobs already up to date) — parsing only articles that changed."""
+    langs, formats = _check_selection(cfg, langs, formats)
+    own_cache = cache is None
+    cache = cache or HashCache(cfg.root)
     manifest = _load_manifest(cfg)
-    shared = shared_fingerprint(cfg)
-    todo, fresh = [], []
-    for src in article_paths(cfg):
-        slug = _slug_of(src)
+    shared = shared_fingerprint(cfg, cache)
+    todo: list[Job] = []
+    fresh: list[Job] = []
+    slugs = article_slugs(cfg, cache)
+    if article and article not in {s for _, s in slugs}:
+        raise MissingError(f"no article with the slug '{article}'",
+                           hint="known: " + ", ".join(sorted(s for _, s in slugs)) if slugs else "seeds/ is empty")
+    for src, slug in slugs:
         if article and slug != article:
             continue
+        own = [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX))]
         for lang in langs:
+            inputs = own + ([cache.digest(po_path(cfg, lang, slug))] if lang != cfg.source_lang else [])
             for fmt in formats:
                 out = output_path(cfg, slug, lang, fmt)
-                fp = edition_fingerprint(cfg, shared, src, slug, lang, fmt)
-                job = Job(slug, lang, fmt, out, fp)
-                rec = manifest.get(out.name, {})
-                if rec.get("fingerprint") == fp and rec.get("sha256") and rec["sha256"] == _sha256(out):
+                fp = edition_fingerprint(shared, slug, lang, fmt, inputs)
+                job = Job(slug, lang, fmt, out, fp, src)
+                rec = manifest.get(out.name)
+                if (isinstance(rec, dict) and rec.get("fingerprint") == fp and rec.get("sha256")
+                        and rec["sha256"] == cache.digest(out)):
                     fresh.append(job)
                 else:
                     todo.append(job)
+    if own_cache:
+        cache.save()
     return todo, fresh
 
 
-def _slug_of(src: Path) -> str:
-    """The slug without parsing the article: the sidecar's or front matter's `slug:`, else the stem."""
-    import re
-
-    # The readers' precedence: front matter, then the .yaml beside the article.
-    sidecar = src.with_suffix(SIDECAR_SUFFIX)
-    candidates = [src, sidecar] if src.suffix in (".md", ".markdown") else [sidecar]
-    for c in candidates:
-        try:
-            head = c.read_text(encoding="utf-8", errors="replace")[:4096]
-        except OSError:
-            continue
-        if c.suffix != SIDECAR_SUFFIX and not head.startswith("---"):
-            continue
-        m = re.search(r"^slug:\s*['\"]?([^'\"\n]+?)['\"]?\s*$", head, re.M)
-        if m:
-            return m.group(1)
-    return src.stem
-
-
-def _render_group(cfg_root: str, slug: str, lang: str, jobs: list[tuple[str, str]]) -> list[str]:
-    """Worker: localize one article into one language and render the requested formats."""
-    from .config import load_config
-    from .localize import localize
-    from .render import render_edition
-
-    cfg = load_config(Path(cfg_root))
-    doc = next(d for d in load_articles(cfg) if d.meta.slug == slug)
-    edition = localize(cfg, doc, lang)
-    done = []
-    for fmt, out in jobs:
-        out_path = Path(out)
-        tmp = out_path.with_name(f".{out_path.name}.part")
-        try:
-            render_edition(fmt, edition, cfg, tmp)
-            os.replace(tmp, out_path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        done.append(out)
-    return done
-
-
-def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int | None = None, log=None) -> BuildReport:
-    """Build the stale editions (in parallel across languages) and refresh dist/SHA256SUMS."""
-    todo, fresh = plan(cfg, langs, article, formats)
-    _remove_leftovers(cfg)
-    if todo:
-        # Parse everything once up front, so bad input stops the run before any rendering.
-        load_articles(cfg, article)
-        cfg.dist.mkdir(parents=True, exist_ok=True)
+def tasks_of(todo: list[Job]) -> list[Task]:
+    """One task per (article, language): the article is localized once for all its formats."""
     groups: dict[tuple[str, str], list[Job]] = {}
     for job in todo:
         groups.setdefault((job.slug, job.lang), []).append(job)
-    workers = workers if workers is not None else min(len(groups), os.cpu_count() or 1, 4)
-    built: list[Path] = []
+    return [Task(str(js[0].source), slug, lang, tuple(j.fmt for j in js))
+            for (slug, lang), js in groups.items()]
+
+
+def _local_executor(root: Path, tasks: list[Task], workers: int, scratch: Path) -> Iterator[Result]:
+    return run_local(root, tasks, workers=workers, scratch=scratch)
+
+
+def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int | None = None, log=None,
+          progress: ProgressFn | None = None, executor: Executor | None = None) -> BuildReport:
+    """Build the stale editions of the selection (one job graph) and check dist/SHA256SUMS.
+
+    ``workers``: render processes (default: one per core, at most one per task; 1 renders
+    in this process). ``executor``: where tasks run (default: the local pool; see
+    :mod:`pubkit.scaleout` for Ray). The caller holds the project lock.
+    """
+    cache = HashCache(cfg.root)
+    try:
+        todo, fresh = plan(cfg, langs, article, formats, cache=cache)
+        _remove_leftovers(cfg)
+        built: list[Path] = []
+        if todo:
+            cfg.dist.mkdir(parents=True, exist_ok=True)
+            built = _render(cfg, todo, cache, workers, log, progress, executor or _local_executor)
+        rewritten = sync_checksums(cfg, cache)
+    finally:
+        cache.save()
+    return BuildReport(tuple(built), tuple(j.out for j in fresh), rewritten)
+
+
+def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None, log,
+            progress: ProgressFn | None, executor: Executor) -> list[Path]:
+    """Run the tasks and write each edition file as it comes back (atomically, here only)."""
+    tasks = tasks_of(todo)
+    by_key = {(j.slug, j.lang, j.fmt): j for j in todo}
     manifest = _load_manifest(cfg)
+    n_workers = workers if workers is not None else default_workers(len(tasks))
+    built: list[Path] = []
+    saved_at = time.monotonic()
+    try:
+        for task, files in executor(cfg.root, tasks, n_workers, cfg.dist):
+            for fmt, data in files.items():
+                job = by_key[(task.slug, task.lang, fmt)]
+                atomic_write(job.out, data)
+                sha = sha256_bytes(data)
+                cache.remember(job.out, sha)
+                manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
+                built.append(job.out)
+                if log:
+                    log(f"built {job.out.relative_to(cfg.root)}")
+                if progress:
+                    progress(len(built), len(todo), job.out)
+            if time.monotonic() - saved_at > MANIFEST_EVERY_S:
+                _save_manifest(cfg, manifest)
+                saved_at = time.monotonic()
+    finally:
+        if built:
+            _save_manifest(cfg, manifest)
+    return built
 
-    def record(jobs: list[Job]) -> None:
-        for j in jobs:
-            manifest[j.out.name] = {"fingerprint": j.fingerprint, "sha256": _sha256(j.out)}
-            built.append(j.out)
-            if log:
-                log(f"built {j.out.relative_to(cfg.root)}")
-        atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
-    args = [(str(cfg.root), s, l, [(j.fmt, str(j.out)) for j in js]) for (s, l), js in groups.items()]
-    if workers > 1 and len(groups) > 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(_render_group, *a): groups[(a[1], a[2])] for a in args}
-            for fut, jobs in futures.items():
-                fut.result()
-                record(jobs)
-    else:
-        for a in args:
-            _render_group(*a)
-            record(groups[(a[1], a[2])])
-    if todo or not (cfg.dist / "SHA256SUMS").exists():
-        write_checksums(cfg)
-    return BuildReport(tuple(built), tuple(j.out for j in fresh))
+def _save_manifest(cfg: Config, manifest: dict) -> None:
+    atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True))
 
 
 def _remove_leftovers(cfg: Config) -> None:
@@ -226,12 +283,29 @@ def _remove_leftovers(cfg: Config) -> None:
             p.unlink(missing_ok=True)
 
 
-def write_checksums(cfg: Config) -> None:
-    """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name."""
+def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
+    """Make dist/SHA256SUMS list exactly the editions in dist/ (``sha256sum -c`` format,
+    sorted by name); True when it had to be rewritten. Cheap: hashes come from the cache."""
     if not cfg.dist.is_dir():
-        return
+        return False
+    cache = cache or HashCache(cfg.root)
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        if p.is_file() and p.suffix in (".epub", ".pdf") and not p.name.startswith("."):
-            lines.append(f"{_sha256(p)}  {p.name}\n")
-    atomic_write(cfg.dist / "SHA256SUMS", "".join(lines))
+        if p.suffix in (".epub", ".pdf") and not p.name.startswith(".") and p.is_file():
+            sha = cache.digest(p)
+            if sha:
+                lines.append(f"{sha}  {p.name}\n")
+    want = "".join(lines)
+    target = cfg.dist / "SHA256SUMS"
+    try:
+        if target.read_text(encoding="utf-8") == want:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(target, want)
+    return True
+
+
+def write_checksums(cfg: Config) -> None:
+    """dist/SHA256SUMS for the editions in dist/ (kept for callers of the old name)."""
+    sync_checksums(cfg)

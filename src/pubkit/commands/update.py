@@ -72,6 +72,14 @@ def run(root: Path | None = None, langs=None, article: str | None = None, verbos
         if article and not docs:
             load_articles(cfg, article)  # raises MissingError with the known slugs
         result = update_catalogs(cfg, docs, all_docs, select_langs(cfg, langs))
+    print_report(result)
+    if not result.written and verbose:
+        info("translation files are up to date")
+    return 0
+
+
+def print_report(result: UpdateResult) -> None:
+    """One line per PO file written; quiet when nothing changed."""
     for (lang, slug), rep in sorted(result.reports.items()):
         pf = result.files[(lang, slug)]
         if pf.path not in result.written:
@@ -79,6 +87,3 @@ def run(root: Path | None = None, langs=None, article: str | None = None, verbos
         info(f"{lang}/{slug}.po: updated (kept {rep.kept}, restored {rep.restored}, "
              f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
              f"obsoleted {rep.obsoleted})")
-    if not result.written and verbose:
-        info("translation files are up to date")
-    return 0
