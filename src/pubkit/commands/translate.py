@@ -144,11 +144,18 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
 
 def run(root: Path | None = None, langs=None, article: str | None = None, device: str = "cpu",
         threads: int = 0, engine_factory: EngineFactory | None = None, verbose: bool = True,
-        **_ignored) -> int:
+        ray: str | bool | None = None, **_ignored) -> int:
     cfg = load_config(root)
     factory = engine_factory or _default_factory(device, threads)
-    with project_lock(cfg.root), _progress_bars(cfg) as progress_for:
-        result = translate_catalogs(cfg, langs, article, engine_factory=factory, progress_for=progress_for)
+    if ray and engine_factory is None:
+        from ..scaleout import ray_engine_factory
+
+        factory = ray_engine_factory(None if ray is True else str(ray), device=device)
+    try:
+        with project_lock(cfg.root), _progress_bars(cfg) as progress_for:
+            result = translate_catalogs(cfg, langs, article, engine_factory=factory, progress_for=progress_for)
+    finally:
+        getattr(factory, "close", lambda: None)()
     for lang, n in result.drafted.items():
         if n or verbose:
             info(f"{lang}: {n} machine draft(s) written (fuzzy, for review)" if n else f"{lang}: nothing to translate")
