@@ -57,3 +57,118 @@ def test_planned_slug_agrees_with_the_reader(project):
     assert planned(md) == read_article(md, project).meta.slug == "note"
     txt = project / "seeds" / "kazakh-workers-revolt-2022.txt"
     assert planned(txt) == read_article(txt, project).meta.slug
+
+
+def _archive(project, n: int, seed: int = 3):
+    """``n`` generated articles (bench/archive.py's generator: Markdown and plain text, varied)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_archive", ROOT / "bench" / "archive.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for p in (project / "seeds").iterdir():
+        p.unlink()
+    shutil.rmtree(project / "translations")
+    mod.generate(project, n, seed, targets=("ru",))
+    return mod
+
+
+def test_noop_build_of_an_archive_parses_and_hashes_nothing(project, monkeypatch):
+    """30 generated articles: the second no-op build reads no source (stat only) and stays
+    well inside its budget; one edited article rebuilds exactly its own editions."""
+    import time
+
+    from pubkit import fingerprint, readers
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643241600")
+    monkeypatch.setattr(fingerprint, "RACY_NS", 0)  # files just written count as settled
+    _archive(project, 30)
+    cfg = load_config(project)
+    first = build(cfg, langs=["en"], formats=["epub"], workers=2)
+    assert len(first.built) == 30
+
+    def no_parsing(*a, **k):
+        raise AssertionError("a no-op build parsed an article")
+
+    monkeypatch.setattr(readers, "read_article", no_parsing)
+    from pubkit.fingerprint import HashCache
+
+    build(cfg, langs=["en"], formats=["epub"])  # settles the cache
+    t = time.perf_counter()
+    again = build(cfg, langs=["en"], formats=["epub"])
+    elapsed = time.perf_counter() - t
+    assert again.built == () and len(again.up_to_date) == 30
+    assert elapsed < 2.0, f"no-op build of 30 articles took {elapsed:.2f} s"
+    cache = HashCache(project)
+    plan(cfg, langs=["en"], formats=["epub"], cache=cache)
+    assert cache.hashed == 0
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643241600")
+    # one article edited: only its edition is rebuilt, identical others untouched
+    before = {p.name: p.stat().st_mtime_ns for p in cfg.dist.glob("*.epub")}
+    src = sorted((project / "seeds").glob("*.md"))[4]
+    src.write_text(src.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    edited = build(cfg, langs=["en"], formats=["epub"])
+    slug = src.stem
+    assert [p.name for p in edited.built] == [f"{slug}.en.epub"]
+    after = {p.name: p.stat().st_mtime_ns for p in cfg.dist.glob("*.epub")}
+    assert {k for k in after if after[k] != before[k]} == {f"{slug}.en.epub"}
+
+
+def test_checksums_are_repaired_by_a_noop_build(project, monkeypatch):
+    """Issue 10: a run killed between the last edition and SHA256SUMS left it wrong; the next
+    build, even with nothing to render, makes it list exactly what dist/ holds."""
+    import hashlib
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643241600")
+    shutil.copy(ROOT / "tests" / "data" / "sample.md", project / "seeds" / "sample.md")
+    cfg = load_config(project)
+    build(cfg, langs=["en"], article="sample-markdown", formats=["epub"], workers=1)
+    sums = cfg.dist / "SHA256SUMS"
+    for damage in ("", "0" * 64 + "  sample-markdown.en.epub\n", sums.read_text() + "0" * 64 + "  gone.pdf\n"):
+        sums.write_text(damage)
+        report = build(cfg, langs=["en"], article="sample-markdown", formats=["epub"])
+        assert report.built == () and report.checksums_rewritten
+        epub = cfg.dist / "sample-markdown.en.epub"
+        assert sums.read_text() == f"{hashlib.sha256(epub.read_bytes()).hexdigest()}  {epub.name}\n"
+    assert not build(cfg, langs=["en"], article="sample-markdown", formats=["epub"]).checksums_rewritten
+
+
+def test_pool_and_single_process_builds_are_byte_identical(project, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643241600")
+    _archive(project, 4, seed=5)
+    twin = tmp_path / "twin"
+    shutil.copytree(project, twin)
+    one = build(load_config(project), langs=["en"], workers=1)
+    two = build(load_config(twin), langs=["en"], workers=2)
+    assert len(one.built) == len(two.built) == 8
+    files = lambda root: {p.name: p.read_bytes() for p in (root / "dist").iterdir()}  # noqa: E731
+    assert files(project) == files(twin)
+
+
+def test_publish_skips_languages_whose_inputs_did_not_change(project):
+    """A no-op publish reads no article: languages are skipped on content hashes alone."""
+    from pubkit.commands.publish import prepare
+
+    cfg = load_config(project)
+    assert prepare(cfg, translate=False) == ["ru", "ky", "fr"]
+    assert prepare(cfg, translate=False) == []
+    po = project / "translations" / "ky" / "kazakh-workers-revolt-2022.po"
+    po.write_text(po.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a reviewer saved it
+    assert prepare(cfg, translate=False) == ["ky"]
+    assert prepare(cfg, translate=False) == []
+    seed = project / "seeds" / "kazakh-workers-revolt-2022.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "\nA new closing line.\n", encoding="utf-8")
+    assert prepare(cfg, translate=False) == ["ru", "ky", "fr"]
+
+
+def test_duplicate_slugs_are_refused_before_any_rendering(project):
+    from pubkit.errors import InputError
+
+    (project / "seeds" / "a.md").write_text("---\nslug: same\n---\n# A\n\nText.\n", encoding="utf-8")
+    (project / "seeds" / "b.md").write_text("---\nslug: same\n---\n# B\n\nText.\n", encoding="utf-8")
+    import pytest
+
+    with pytest.raises(InputError, match="two articles have the slug 'same'"):
+        build(load_config(project), langs=["en"])
+    assert not (project / "dist").exists()
