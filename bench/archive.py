@@ -168,7 +168,8 @@ def step(root: Path, code: str, env: dict[str, str] | None = None) -> dict:
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT / "src")}
     full_env.pop("CI", None)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", prog, str(root)], env=full_env, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", prog, str(root)], env=full_env,
+                          capture_output=True, text=True)
     wall = time.perf_counter() - t
     if proc.returncode:
         raise SystemExit(f"step failed ({proc.returncode}):\n{code}\n{proc.stderr[-3000:]}")
@@ -216,7 +217,8 @@ cfg = load_config(root)
 with project_lock(root):
     stale = prepare(cfg)
     report = build(cfg, langs=["en"], formats=["epub"])
-print("stale languages", stale, "built", len(report.built), "up to date", len(report.up_to_date), file=sys.stderr)
+print("stale languages", stale, "built", len(report.built), "up to date", len(report.up_to_date),
+      file=sys.stderr)
 """.strip().replace("\n", "\n        ")
 BUILD_EN_EPUB = "from pubkit.commands.build import run; run(root=root, langs=['en'], formats=['epub'])"
 
@@ -296,9 +298,12 @@ def ray_ratio(base: Path, n: int, env: dict[str, str]) -> dict:
         shutil.copytree(proj, copy)
         out[name] = step(copy, code, env)
         print("ray", name, out[name], flush=True)
-    ref = {p.name: p.read_bytes() for p in (base / f"ray{n}-single_process" / "dist").iterdir()}
-    out["ray_identical"] = ref == {p.name: p.read_bytes() for p in (base / f"ray{n}-ray_local" / "dist").iterdir()}
-    out["pool_identical"] = ref == {p.name: p.read_bytes() for p in (base / f"ray{n}-pool" / "dist").iterdir()}
+    def dist(name: str) -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in (base / f"ray{n}-{name}" / "dist").iterdir()}
+
+    ref = dist("single_process")
+    out["ray_identical"] = ref == dist("ray_local")
+    out["pool_identical"] = ref == dist("pool")
     return out
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -222,7 +221,8 @@ def _cmdline(pid: int) -> bytes:
 def _articles(project: Path, n: int) -> None:
     for i in range(n):
         text = f"# Article {i}\n\n" + "\n\n".join(
-            f"Paragraph {j} of article {i}, with the words strike, wage and council." for j in range(3 + i % 5))
+            f"Paragraph {j} of article {i}, with the words strike, wage and council."
+            for j in range(3 + i % 5))
         (project / "seeds" / f"note-{i}.md").write_text(text + "\n", encoding="utf-8")
 
 
@@ -285,7 +285,8 @@ def test_a_lock_left_by_a_dead_run_is_taken_over_with_a_note(project):
                                    env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
                                    capture_output=True, text=True)
             assert child.returncode != 0 and "BusyError" in child.stderr
-        assert notes == [f"note: took over the project lock left by pid {dead.pid}, which is no longer running"]
+        assert notes == [f"note: took over the project lock left by pid {dead.pid}, "
+                         "which is no longer running"]
     finally:
         orphan.kill()
         orphan.wait()

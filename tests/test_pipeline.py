@@ -125,7 +125,8 @@ def test_checksums_are_repaired_by_a_noop_build(project, monkeypatch):
     cfg = load_config(project)
     build(cfg, langs=["en"], article="sample-markdown", formats=["epub"], workers=1)
     sums = cfg.dist / "SHA256SUMS"
-    for damage in ("", "0" * 64 + "  sample-markdown.en.epub\n", sums.read_text() + "0" * 64 + "  gone.pdf\n"):
+    stale_line = "0" * 64 + "  sample-markdown.en.epub\n"
+    for damage in ("", stale_line, sums.read_text() + "0" * 64 + "  gone.pdf\n"):
         sums.write_text(damage)
         report = build(cfg, langs=["en"], article="sample-markdown", formats=["epub"])
         assert report.built == () and report.checksums_rewritten

@@ -125,10 +125,10 @@ def run_local(root: Path, tasks: Iterable[Task], *, workers: int, scratch: Path)
     try:
         while True:
             while len(pending) < 2 * workers:
-                t = next(it, None)
-                if t is None:
+                nxt = next(it, None)
+                if nxt is None:
                     break
-                pending[pool.submit(render_task, str(root), t, str(scratch))] = t
+                pending[pool.submit(render_task, str(root), nxt, str(scratch))] = nxt
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -183,8 +183,9 @@ def plan(cfg: Config, langs=None, article=None, formats=None, *,
     fresh: list[Job] = []
     slugs = article_slugs(cfg, cache)
     if article and article not in {s for _, s in slugs}:
+        known = ", ".join(sorted(s for _, s in slugs))
         raise MissingError(f"no article with the slug '{article}'",
-                           hint="known: " + ", ".join(sorted(s for _, s in slugs)) if slugs else "seeds/ is empty")
+                           hint=f"known: {known}" if slugs else "seeds/ is empty")
     for src, slug in slugs:
         if article and slug != article:
             continue

@@ -114,7 +114,8 @@ def _scratch_project(shared: dict[str, bytes], key: str) -> Path:
     return root
 
 
-def render_remote(shared: dict[str, bytes], key: str, files: dict[str, bytes], task: Task) -> dict[str, bytes]:
+def render_remote(shared: dict[str, bytes], key: str, files: dict[str, bytes],
+                  task: Task) -> dict[str, bytes]:
     """Ray task body: unpack the article's inputs beside the shared ones and render."""
     import shutil
 
@@ -273,5 +274,9 @@ def ray_engine_factory(address: str | None = None, device: str = "cpu", actors: 
         made.append(engine)
         return engine
 
-    make.close = lambda: [e.close() for e in made]  # type: ignore[attr-defined]
+    def close() -> None:
+        for e in made:
+            e.close()
+
+    make.close = close  # type: ignore[attr-defined]
     return make

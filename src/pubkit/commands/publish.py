@@ -33,19 +33,22 @@ def run(root: Path, langs=None, article=None, translate=True, engine_factory=Non
     return 0
 
 
-def prepare(cfg: Config, langs=None, article=None, *, translate: bool = True, engine_factory=None) -> list[str]:
+def prepare(cfg: Config, langs=None, article=None, *, translate: bool = True,
+            engine_factory=None) -> list[str]:
     """Update (and machine-translate) the languages whose inputs changed; returns them."""
     targets = _targets(cfg, langs)
     if not targets:
         return []
     cache = HashCache(cfg.root)
     shared = shared_fingerprint(cfg, cache)
-    clean: dict = {} if article else dict(cache.extra.get("clean") or {})
+    recorded = cache.extra.get("clean")
+    clean: dict = dict(recorded) if isinstance(recorded, dict) and not article else {}
 
     def is_clean(lang: str) -> bool:
         rec = clean.get(lang)
-        return (isinstance(rec, dict) and rec.get("digest") == language_inputs_digest(cfg, cache, lang, shared)
-                and (bool(rec.get("translated")) or not translate))
+        if not isinstance(rec, dict) or not (rec.get("translated") or not translate):
+            return False
+        return rec.get("digest") == language_inputs_digest(cfg, cache, lang, shared)
 
     stale = [lang for lang in targets if not is_clean(lang)]
     if stale:

@@ -153,7 +153,8 @@ def run(root: Path | None = None, langs=None, article: str | None = None, device
         factory = ray_engine_factory(None if ray is True else str(ray), device=device)
     try:
         with project_lock(cfg.root), _progress_bars(cfg) as progress_for:
-            result = translate_catalogs(cfg, langs, article, engine_factory=factory, progress_for=progress_for)
+            result = translate_catalogs(cfg, langs, article, engine_factory=factory,
+                                        progress_for=progress_for)
     finally:
         getattr(factory, "close", lambda: None)()
     for lang, n in result.drafted.items():
