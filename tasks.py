@@ -130,7 +130,7 @@ def test(c, k=None, x=False):
         raise Exit(code=result.exited)
 
 
-@task(help={"what": "translate or editions (default: both)"})
+@task(help={"what": "translate, editions or archive (default: translate and editions)"})
 def bench(c, what=None):
     """Benchmarks (bench/README.md): translation speed vs argostranslate, build and no-op times."""
     os.chdir(ROOT)
