@@ -136,7 +136,11 @@ def test_checksums_are_repaired_by_a_noop_build(project, monkeypatch):
 
 
 def test_pool_and_single_process_builds_are_byte_identical(project, tmp_path, monkeypatch):
+    """Also with workers replaced after every task (as after MAX_TASKS_PER_CHILD tasks)."""
+    from pubkit import jobs
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643241600")
+    monkeypatch.setattr(jobs, "MAX_TASKS_PER_CHILD", 1)
     _archive(project, 4, seed=5)
     twin = tmp_path / "twin"
     shutil.copytree(project, twin)

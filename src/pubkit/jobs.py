@@ -29,6 +29,9 @@ from pathlib import Path
 from .errors import UnavailableError
 
 PR_SET_PDEATHSIG = 1
+# A worker is replaced after this many tasks (article × language), so that whatever the
+# renderers cache cannot grow without bound over an archive (measured: bench/README.md).
+MAX_TASKS_PER_CHILD = 100
 
 
 @dataclass(frozen=True)
@@ -105,8 +108,8 @@ def run_local(root: Path, tasks: Iterable[Task], *, workers: int, scratch: Path)
     """Render ``tasks``; yields (task, bytes per format) as they finish, in any order.
 
     ``workers <= 1`` renders in this process. Otherwise a spawned pool of ``workers``
-    processes with at most two tasks per worker in flight, so memory stays bounded by the
-    pool however large the project. A worker that dies (killed, out of memory) stops the
+    processes with at most two tasks per worker in flight, each worker replaced after
+    :data:`MAX_TASKS_PER_CHILD` tasks, so memory stays bounded however large the project. A worker that dies (killed, out of memory) stops the
     run with :class:`UnavailableError`; results already yielded stay valid.
     """
     todo = list(tasks)
@@ -118,7 +121,7 @@ def run_local(root: Path, tasks: Iterable[Task], *, workers: int, scratch: Path)
 
     ctx = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(),), max_tasks_per_child=MAX_TASKS_PER_CHILD)
     pending: dict[Future, Task] = {}
     it = iter(todo)
     finished = False
