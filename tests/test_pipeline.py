@@ -177,3 +177,22 @@ def test_duplicate_slugs_are_refused_before_any_rendering(project):
     with pytest.raises(InputError, match="two articles have the slug 'same'"):
         build(load_config(project), langs=["en"])
     assert not (project / "dist").exists()
+
+
+def test_cached_slugs_are_read_again_when_pubkit_changes(project, monkeypatch):
+    """Slugs are cached per content *and* per pubkit code (the salt): a reader that changed
+    (say, one that now refuses a slug) reads every article again instead of trusting the cache."""
+    from pubkit import readers
+    from pubkit.fingerprint import HashCache
+    from pubkit.pipeline import article_slugs
+
+    cfg = load_config(project)
+    calls: list[str] = []
+    real = readers.read_article
+    monkeypatch.setattr(readers, "read_article", lambda p, root=None: calls.append(p.name) or real(p, root))
+    cache = HashCache(project)
+    article_slugs(cfg, cache, "code-1")
+    article_slugs(cfg, cache, "code-1")
+    assert calls == ["kazakh-workers-revolt-2022.txt"]
+    article_slugs(cfg, cache, "code-2")
+    assert calls == ["kazakh-workers-revolt-2022.txt"] * 2

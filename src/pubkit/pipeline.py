@@ -106,17 +106,20 @@ def _load_manifest(cfg: Config) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def article_slugs(cfg: Config, cache: HashCache) -> list[tuple[Path, str]]:
+def article_slugs(cfg: Config, cache: HashCache, salt: str = "") -> list[tuple[Path, str]]:
     """(article file, slug) for every article, parsing only articles whose bytes are new.
 
     The slug is whatever the reader says (front matter, sidecar, else the file name);
-    it is cached under the hashes of the article and its sidecar, so an unchanged article
-    is not read again. Two articles with one slug are refused as :func:`load_articles` does.
+    it is cached under the hashes of the article and its sidecar and ``salt`` (the shared
+    fingerprint, which covers pubkit's code: a reader that changed reads again), so an
+    unchanged article is not read again. Two articles with one slug are refused as :func:`load_articles` does.
     """
     out: list[tuple[Path, str]] = []
     seen: dict[str, Path] = {}
+    used: set[str] = set()
     for src in article_paths(cfg):
-        key = f"{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+        key = f"{salt}\0{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+        used.add(key)
         slug = cache.slugs.get(key)
         if slug is None:
             from .readers import read_article  # only for new bytes: a no-op parses nothing
@@ -132,9 +135,7 @@ def article_slugs(cfg: Config, cache: HashCache) -> list[tuple[Path, str]]:
             )
         seen[slug] = src
         out.append((src, slug))
-    live = {f"{s.name}\0" for s, _ in out}
-    stale_keys = [k for k in cache.slugs if k.split("\0", 1)[0] + "\0" not in live]
-    for k in stale_keys:
+    for k in [k for k in cache.slugs if k not in used]:  # edited or removed articles
         del cache.slugs[k]
         cache.dirty = True
     return out
@@ -181,7 +182,7 @@ def plan(cfg: Config, langs=None, article=None, formats=None, *,
     shared = shared_fingerprint(cfg, cache)
     todo: list[Job] = []
     fresh: list[Job] = []
-    slugs = article_slugs(cfg, cache)
+    slugs = article_slugs(cfg, cache, shared)
     if article and article not in {s for _, s in slugs}:
         known = ", ".join(sorted(s for _, s in slugs))
         raise MissingError(f"no article with the slug '{article}'",

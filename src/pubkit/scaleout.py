@@ -8,6 +8,8 @@ bytes back and alone writes files, each atomically, exactly as the local pool do
 (``max_retries``); a run that cannot finish fails with :class:`UnavailableError`, with
 every file written so far complete and nothing half-written.
 
+- Code: the ``pubkit`` package the main process imported is shipped to the workers
+  (``runtime_env`` ``py_modules``), so every node renders with the same code.
 - Rendering: the project's shared inputs (``pubkit.toml``, ``templates/``, the glossary)
   go to the object store once; each task carries its article, sidecar and PO file, and a
   worker unpacks them into a private scratch project (the same relative layout, so the
@@ -51,8 +53,12 @@ def connect(address: str | None = None):
     if ray.is_initialized():
         return ray
     kwargs = dict(log_to_driver=False, include_dashboard=False, configure_logging=False)
+    import pubkit
+
+    # the workers run this very pubkit (shipped as a module: same code, same editions)
     env = {"env_vars": {k: os.environ[k] for k in ("ARGOS_PACKAGES_DIR", "SOURCE_DATE_EPOCH")
-                        if k in os.environ}}
+                        if k in os.environ},
+           "py_modules": [pubkit]}
     try:
         if address:
             ray.init(address=address, runtime_env=env, **kwargs)
