@@ -89,8 +89,6 @@ def test_ray_translate_writes_the_same_drafts(cluster, project, tmp_path, monkey
 
 
 def test_a_ray_worker_killed_mid_build_costs_a_retry_not_a_file(cluster, project, tmp_path, monkeypatch):
-    import psutil
-
     from pubkit.scaleout import ray_build_executor
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
@@ -103,11 +101,16 @@ def test_a_ray_worker_killed_mid_build_costs_a_retry_not_a_file(cluster, project
     def kill_a_worker(done: int, total: int, out: Path) -> None:
         if killed:
             return
-        for proc in psutil.process_iter(["pid", "cmdline"]):
-            cmd = " ".join(proc.info["cmdline"] or [])
-            if "ray::render_remote" in cmd and proc.info["pid"] != os.getpid():
-                os.kill(proc.info["pid"], signal.SIGKILL)
-                killed.append(proc.info["pid"])
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit() or int(entry.name) == os.getpid():
+                continue
+            try:
+                cmd = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"ray::render_remote" in cmd:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed.append(int(entry.name))
                 return
 
     report = build(load_config(project), langs=["en", "ky", "fr"], executor=ray_build_executor(None),
