@@ -196,3 +196,30 @@ def test_cached_slugs_are_read_again_when_pubkit_changes(project, monkeypatch):
     assert calls == ["kazakh-workers-revolt-2022.txt"]
     article_slugs(cfg, cache, "code-2")
     assert calls == ["kazakh-workers-revolt-2022.txt"] * 2
+
+
+def test_progress_reports_what_is_left(capsys, monkeypatch):
+    """Off a terminal: every file of a small run, a line per 10% of a large one, with what is left;
+    on a terminal (forced here) one rich bar over the whole run."""
+    from pathlib import Path
+
+    from pubkit.commands.build import progress_bar
+
+    monkeypatch.delenv("PUBKIT_PROGRESS", raising=False)
+    monkeypatch.setenv("CI", "true")
+    with progress_bar() as progress:
+        for i in range(1, 4):
+            progress(i, 3, Path(f"dist/a{i}.en.epub"))
+    assert capsys.readouterr().err.splitlines() == [f"built dist/a{i}.en.epub" for i in range(1, 4)]
+    with progress_bar() as progress:
+        for i in range(1, 201):
+            progress(i, 200, Path(f"dist/a{i}.en.pdf"))
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 10 and lines[0] == "built 20 of 200 edition files (180 left)"
+    assert lines[-1] == "built 200 of 200 edition files (0 left)"
+    monkeypatch.setenv("PUBKIT_PROGRESS", "1")
+    with progress_bar() as progress:
+        for i in range(1, 6):
+            progress(i, 5, Path(f"dist/a{i}.en.pdf"))
+    err = capsys.readouterr().err
+    assert "5/5" in err and "0 left" in err
