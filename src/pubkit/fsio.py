@@ -293,12 +293,79 @@ def _os_problem(err: OSError, path: Path) -> EnvironmentProblem:
 _held: dict[str, int] = {}
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, owned by someone else
+    return True
+
+
+def _holder_pid(text: str) -> int | None:
+    parts = text.split()
+    if len(parts) >= 2 and parts[0] == "pid" and parts[1].isdigit():
+        return int(parts[1])
+    return None
+
+
+def _same_file(fh, path: Path) -> bool:
+    """Whether the open lock file is still the one at ``path`` (a takeover replaces it)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return False
+    own = os.fstat(fh.fileno())
+    return (st.st_dev, st.st_ino) == (own.st_dev, own.st_ino)
+
+
+def _take_over(lock_dir: Path, path: Path, note) -> bool:
+    """Replace a lock whose recorded holder is no longer running; True when taken over.
+
+    The OS lock of a dead process is released by the kernel, so a held lock naming a dead
+    pid means a descendant inherited the descriptor (an orphaned worker of an older run).
+    The lock file is replaced by a fresh one (the orphan keeps a lock on a file nobody
+    uses any more). A second lock file serializes takeovers, so two runs never both win.
+    """
+    guard = open(lock_dir / "lock.takeover", "a+")
+    try:
+        fcntl.flock(guard.fileno(), fcntl.LOCK_EX)
+        with open(path, "a+") as current:
+            try:
+                fcntl.flock(current.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return False  # free after all: take it the ordinary way
+            except BlockingIOError:
+                pass
+            current.seek(0)
+            holder = current.read().strip()
+        pid = _holder_pid(holder)
+        if pid is None or pid == os.getpid() or _pid_alive(pid):
+            return False
+        fd, tmp = tempfile.mkstemp(prefix=".lock.", dir=lock_dir)
+        os.close(fd)
+        os.replace(tmp, path)
+        note(f"note: took over the project lock left by pid {pid}, which is no longer running")
+        return True
+    finally:
+        guard.close()
+
+
+def _note(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr)
+
+
 @contextlib.contextmanager
-def project_lock(root: Path, *, wait: float = 0.0):
+def project_lock(root: Path, *, wait: float = 0.0, note=_note):
     """Hold the project's lock (``.pubkit/lock``) so two runs never write the same files.
 
     Waits up to ``wait`` seconds for a running pubkit to finish, then raises BusyError.
     The lock is an OS file lock: it is released when the process ends, even by SIGKILL.
+    Child processes never keep it: Python opens it non-inheritable and pubkit's render
+    workers are spawned, not forked. A lock still held although the pid written in it is
+    gone (an older run's orphan) is taken over, with a ``note``.
     It is re-entrant within one process (``publish`` holds it while calling ``update``).
     """
     key = str(Path(root).resolve())
@@ -310,28 +377,36 @@ def project_lock(root: Path, *, wait: float = 0.0):
             _held[key] -= 1
         return
     lock_dir = root / ".pubkit"
-    inside_project(root, lock_dir / "lock", what="the project lock", for_write=True)
-    try:
-        lock_dir.mkdir(exist_ok=True)
-        fh = open(lock_dir / "lock", "a+")
-    except OSError as err:
-        raise _os_problem(err, lock_dir / "lock") from None
+    path = lock_dir / "lock"
+    inside_project(root, path, what="the project lock", for_write=True)
     deadline = time.monotonic() + wait
+    while True:
+        try:
+            lock_dir.mkdir(exist_ok=True)
+            fh = open(path, "a+")
+        except OSError as err:
+            raise _os_problem(err, path) from None
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip()
+            fh.close()
+            if _take_over(lock_dir, path, note):
+                continue
+            if time.monotonic() >= deadline:
+                raise BusyError(
+                    f"another pubkit run is working in this project{f' ({holder})' if holder else ''}",
+                    location=Location(path),
+                    hint="wait for it to finish and run the command again",
+                ) from None
+            time.sleep(0.1)
+            continue
+        if not _same_file(fh, path):  # replaced by a takeover while we waited: lock the new one
+            fh.close()
+            continue
+        break
     try:
-        while True:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    fh.seek(0)
-                    holder = fh.read().strip()
-                    raise BusyError(
-                        f"another pubkit run is working in this project{f' ({holder})' if holder else ''}",
-                        location=Location(lock_dir / "lock"),
-                        hint="wait for it to finish and run the command again",
-                    ) from None
-                time.sleep(0.1)
         fh.seek(0)
         fh.truncate()
         fh.write(f"pid {os.getpid()}")

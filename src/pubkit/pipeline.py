@@ -1,14 +1,19 @@
 """Wires the stages and does the file IO: sources → editions in ``dist/``.
 
-``build`` decides per edition (article × language × format) whether it is stale: an
-edition is rebuilt only when a fingerprint of its inputs changed (the source and its
-metadata, the language's PO file, templates and fonts, ``pubkit.toml``, pubkit's own code,
-``SOURCE_DATE_EPOCH``) or its output file is missing or was altered. The fingerprint is
-computed from file bytes before anything is parsed, so a no-op build reads a few files and
-imports neither WeasyPrint nor ebooklib.
+``build`` plans the whole project as one job graph: every stale edition (article ×
+language × format) of every article. An edition is stale when a fingerprint of its
+inputs changed (the source and its metadata, the language's PO file, templates and fonts,
+``pubkit.toml``, pubkit's own code, ``SOURCE_DATE_EPOCH``) or its output file is missing
+or was altered. Fingerprints are SHA-256 of file bytes, cached by stat in ``.pubkit/``
+(:mod:`pubkit.fingerprint`), and an article's slug is cached with its source's hash, so a
+no-op build reads no source, parses nothing and imports neither WeasyPrint nor ebooklib.
 
-Each edition is rendered to a temporary file in ``dist/`` and renamed into place, so
-``dist/`` only ever holds complete files; ``dist/SHA256SUMS`` lists them.
+Stale editions are rendered per (article, language) on a process pool sized to the cores
+(:mod:`pubkit.jobs`) or as Ray tasks (:mod:`pubkit.scaleout`); the workers send the files'
+bytes back and this process alone writes them, each atomically (temporary file + rename),
+so ``dist/`` only ever holds complete files. ``dist/SHA256SUMS`` is checked against
+``dist/`` on every build and rewritten when it disagrees (a run killed between the last
+edition and the checksums is repaired by the next one, even if that one builds nothing).
 """
 
 from __future__ import annotations
@@ -16,23 +21,30 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
 from .catalog.store import po_path
 from .config import Config
-from .errors import InputError, Location, PubkitError
-from .fsio import atomic_write, inside_project, printable, read_bounded
+from .errors import InputError, Location, MissingError, PubkitError
+from .fingerprint import HashCache, sha256_bytes
+from .fsio import atomic_write, inside_project, printable
 from .model import SLUG_RE
-from .project import article_paths, load_articles
-from .readers import article_slug
+from .jobs import Result, Task, default_workers, run_local
+from .project import article_paths
 from .readers.source import SIDECAR_SUFFIX
 
 FORMATS = ("epub", "pdf")
 MANIFEST = Path(".pubkit") / "builds.json"
+MANIFEST_EVERY_S = 2.0  # how often the manifest is saved during a long build
+
+# (root, tasks, workers, scratch folder) -> (task, bytes per format) as they finish
+Executor = Callable[[Path, list[Task], int, Path], Iterator[Result]]
+# (files done, files in this run, the file just written)
+ProgressFn = Callable[[int, int, Path], None]
 
 
 @dataclass(frozen=True)
@@ -42,12 +54,14 @@ class Job:
     fmt: str
     out: Path
     fingerprint: str
+    source: Path | None = None
 
 
 @dataclass(frozen=True)
 class BuildReport:
     built: tuple[Path, ...]
     up_to_date: tuple[Path, ...]
+    checksums_rewritten: bool = False
 
 
 def output_path(cfg: Config, slug: str, lang: str, fmt: str) -> Path:
@@ -60,14 +74,10 @@ def output_path(cfg: Config, slug: str, lang: str, fmt: str) -> Path:
     return path
 
 
-def _hash_files(h, paths, cfg: Config) -> None:
-    """Hash (path, kind) inputs, each read within its kind's limit (a missing file hashes as such)."""
-    for p, kind in paths:
+def _hash_files(h, paths: Iterable[Path], cache: HashCache) -> None:
+    for p in paths:
         h.update(str(p).encode() + b"\0")
-        try:
-            h.update(hashlib.sha256(read_bounded(p, kind, root=cfg.root)).digest())
-        except FileNotFoundError:
-            h.update(b"<missing>")
+        h.update((cache.digest(p) or "<missing>").encode())
 
 
 def _tree(folder: Path) -> list[Path]:
@@ -76,52 +86,83 @@ def _tree(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def shared_fingerprint(cfg: Config) -> str:
+def shared_fingerprint(cfg: Config, cache: HashCache | None = None) -> str:
     """Inputs every edition depends on: templates, fonts, config, pubkit's code, the epoch."""
+    cache = cache or HashCache(cfg.root)
     h = hashlib.sha256(f"pubkit {__version__}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     code = Path(__file__).resolve().parent
-    templates = [(p, "template") for p in _tree(cfg.templates)]
-    _hash_files(h, [(cfg.root / "pubkit.toml", "config"), *templates], cfg)
-    for p in _tree(code):  # pubkit's own code, wherever it is installed
-        h.update(str(p).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    _hash_files(h, [cfg.root / "pubkit.toml", *_tree(cfg.templates), *_tree(code)], cache)
     glossary = cfg.translations / "glossary.csv"
-    _hash_files(h, [(glossary, "glossary")], cfg)
+    _hash_files(h, [glossary], cache)
     return h.hexdigest()
 
 
-def edition_fingerprint(cfg: Config, shared: str, source: Path, slug: str, lang: str, fmt: str) -> str:
+def edition_fingerprint(shared: str, slug: str, lang: str, fmt: str, inputs: Iterable[str | None]) -> str:
+    """One edition's fingerprint: the shared one plus its own inputs' hashes, in order."""
     h = hashlib.sha256(f"{shared}\0{slug}\0{lang}\0{fmt}".encode())
-    files = [(source, "seed"), (source.with_suffix(SIDECAR_SUFFIX), "sidecar")]
-    if lang != cfg.source_lang:
-        files.append((po_path(cfg, lang, slug), "po"))
-    _hash_files(h, files, cfg)
+    for digest in inputs:
+        h.update(b"\0" + (digest or "<missing>").encode())
     return h.hexdigest()
 
 
 def _load_manifest(cfg: Config) -> dict:
     try:
-        data = json.loads(read_bounded(cfg.root / MANIFEST, "manifest", root=cfg.root).decode("utf-8"))
-    except (OSError, ValueError, PubkitError):  # a cache: rebuilt when unreadable
+        data = json.loads((cfg.root / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
 
-def _sha256(path: Path) -> str | None:
-    """The SHA-256 of a regular file (streamed); None for anything else or an unreadable file."""
-    h = hashlib.sha256()
-    try:
-        with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK | os.O_NOFOLLOW)) as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                return None
-            while chunk := fh.read(1 << 20):
-                h.update(chunk)
-    except OSError:
-        return None
+def article_slugs(cfg: Config, cache: HashCache, salt: str = "") -> list[tuple[Path, str]]:
+    """(article file, slug) for every article, parsing only articles whose bytes are new.
+
+    The slug is whatever the reader says (front matter, sidecar, else the file name);
+    it is cached under the hashes of the article and its sidecar and ``salt`` (the shared
+    fingerprint, which covers pubkit's code: a reader that changed reads again), so an
+    unchanged article is not read again. Two articles with one slug are refused as :func:`load_articles` does.
+    """
+    out: list[tuple[Path, str]] = []
+    seen: dict[str, Path] = {}
+    used: set[str] = set()
+    for src in article_paths(cfg):
+        key = f"{salt}\0{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+        used.add(key)
+        slug = cache.slugs.get(key)
+        if slug is None:
+            from .readers import read_article  # only for new bytes: a no-op parses nothing
+
+            slug = read_article(src, cfg.root).meta.slug
+            cache.slugs[key] = slug
+            cache.dirty = True
+        if slug in seen:
+            raise InputError(
+                f"two articles have the slug '{slug}': {seen[slug].name} and {src.name}",
+                location=Location(src.relative_to(cfg.root)),
+                hint="give one of them another `slug:` in its metadata",
+            )
+        seen[slug] = src
+        out.append((src, slug))
+    for k in [k for k in cache.slugs if k not in used]:  # edited or removed articles
+        del cache.slugs[k]
+        cache.dirty = True
+    return out
+
+
+def language_inputs_digest(cfg: Config, cache: HashCache, lang: str, shared: str) -> str:
+    """Content hash of everything ``update``/``translate`` read for one language: every
+    article and sidecar (by name), every file in ``translations/<lang>/``, and ``shared``."""
+    h = hashlib.sha256(f"{shared}\0{lang}".encode())
+    for src in article_paths(cfg):
+        side = src.with_suffix(SIDECAR_SUFFIX)
+        h.update(f"\0{src.name}\0{cache.digest(src)}\0{cache.digest(side)}".encode())
+    folder = cfg.translations / lang
+    if folder.is_dir():
+        for p in sorted(folder.iterdir()):
+            h.update(f"\0{p.name}\0{cache.digest(p)}".encode())
     return h.hexdigest()
 
 
-def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job], list[Job]]:
-    """(jobs to build, jobs already up to date) — without parsing any source or PO file."""
+def _check_selection(cfg: Config, langs, formats) -> tuple[list[str], list[str]]:
     langs = list(langs or cfg.edition_langs)
     for lang in langs:
         cfg.language(lang)
@@ -135,91 +176,114 @@ def plan(cfg: Config, langs=None, article=None, formats=None) -> tuple[list[Job]
     for fmt in formats:
         if fmt not in FORMATS:
             raise PubkitError(f"unknown format '{fmt}'", hint="use " + " or ".join(FORMATS))
+    return langs, formats
+
+
+def plan(cfg: Config, langs=None, article=None, formats=None, *,
+         cache: HashCache | None = None) -> tuple[list[Job], list[Job]]:
+    """(jobs to build, jobs already up to date) — parsing only articles that changed."""
+    langs, formats = _check_selection(cfg, langs, formats)
+    own_cache = cache is None
+    cache = cache or HashCache(cfg.root)
     manifest = _load_manifest(cfg)
-    shared = shared_fingerprint(cfg)
-    todo, fresh = [], []
-    for src in article_paths(cfg):
-        slug = article_slug(src, cfg.root)  # the reader's validated slug, never a path
+    shared = shared_fingerprint(cfg, cache)
+    todo: list[Job] = []
+    fresh: list[Job] = []
+    slugs = article_slugs(cfg, cache, shared)
+    if article and article not in {s for _, s in slugs}:
+        known = ", ".join(sorted(s for _, s in slugs))
+        raise MissingError(f"no article with the slug '{article}'",
+                           hint=f"known: {known}" if slugs else "seeds/ is empty")
+    for src, slug in slugs:
         if article and slug != article:
             continue
+        own = [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX))]
         for lang in langs:
+            inputs = own + ([cache.digest(po_path(cfg, lang, slug))] if lang != cfg.source_lang else [])
             for fmt in formats:
                 out = output_path(cfg, slug, lang, fmt)
-                fp = edition_fingerprint(cfg, shared, src, slug, lang, fmt)
-                job = Job(slug, lang, fmt, out, fp)
-                rec = manifest.get(out.name, {})
-                if rec.get("fingerprint") == fp and rec.get("sha256") and rec["sha256"] == _sha256(out):
+                fp = edition_fingerprint(shared, slug, lang, fmt, inputs)
+                job = Job(slug, lang, fmt, out, fp, src)
+                rec = manifest.get(out.name)
+                if (isinstance(rec, dict) and rec.get("fingerprint") == fp and rec.get("sha256")
+                        and rec["sha256"] == cache.digest(out)):
                     fresh.append(job)
                 else:
                     todo.append(job)
+    if own_cache:
+        cache.save()
     return todo, fresh
 
 
-def _render_group(cfg_root: str, slug: str, lang: str, jobs: list[tuple[str, str]]) -> list[str]:
-    """Worker: localize one article into one language and render the requested formats."""
-    from .config import load_config
-    from .localize import localize
-    from .render import render_edition
-
-    cfg = load_config(Path(cfg_root))
-    doc = next(d for d in load_articles(cfg) if d.meta.slug == slug)
-    edition = localize(cfg, doc, lang)
-    done = []
-    for fmt, out in jobs:
-        out_path = Path(out)
-        inside_project(cfg.root, out_path, what=f"the {fmt} edition of '{slug}'", for_write=True)
-        tmp = out_path.with_name(f".{out_path.name}.part")
-        try:
-            render_edition(fmt, edition, cfg, tmp)
-            os.replace(tmp, out_path)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
-        done.append(out)
-    return done
-
-
-def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int | None = None, log=None) -> BuildReport:
-    """Build the stale editions (in parallel across languages) and refresh dist/SHA256SUMS."""
-    todo, fresh = plan(cfg, langs, article, formats)
-    _remove_leftovers(cfg)
-    if todo:
-        # Parse everything once up front, so bad input stops the run before any rendering.
-        load_articles(cfg, article)
-        inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
-        cfg.dist.mkdir(parents=True, exist_ok=True)
+def tasks_of(todo: list[Job]) -> list[Task]:
+    """One task per (article, language): the article is localized once for all its formats."""
     groups: dict[tuple[str, str], list[Job]] = {}
     for job in todo:
         groups.setdefault((job.slug, job.lang), []).append(job)
-    workers = workers if workers is not None else min(len(groups), os.cpu_count() or 1, 4)
-    built: list[Path] = []
+    return [Task(str(js[0].source), slug, lang, tuple(j.fmt for j in js))
+            for (slug, lang), js in groups.items()]
+
+
+def _local_executor(root: Path, tasks: list[Task], workers: int, scratch: Path) -> Iterator[Result]:
+    return run_local(root, tasks, workers=workers, scratch=scratch)
+
+
+def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int | None = None, log=None,
+          progress: ProgressFn | None = None, executor: Executor | None = None) -> BuildReport:
+    """Build the stale editions of the selection (one job graph) and check dist/SHA256SUMS.
+
+    ``workers``: render processes (default: one per core, at most one per task; 1 renders
+    in this process). ``executor``: where tasks run (default: the local pool; see
+    :mod:`pubkit.scaleout` for Ray). The caller holds the project lock.
+    """
+    cache = HashCache(cfg.root)
+    try:
+        todo, fresh = plan(cfg, langs, article, formats, cache=cache)
+        _remove_leftovers(cfg)
+        built: list[Path] = []
+        if todo:
+            cfg.dist.mkdir(parents=True, exist_ok=True)
+            built = _render(cfg, todo, cache, workers, log, progress, executor or _local_executor)
+        rewritten = sync_checksums(cfg, cache)
+    finally:
+        cache.save()
+    return BuildReport(tuple(built), tuple(j.out for j in fresh), rewritten)
+
+
+def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None, log,
+            progress: ProgressFn | None, executor: Executor) -> list[Path]:
+    """Run the tasks and write each edition file as it comes back (atomically, here only)."""
+    tasks = tasks_of(todo)
+    by_key = {(j.slug, j.lang, j.fmt): j for j in todo}
     manifest = _load_manifest(cfg)
+    n_workers = workers if workers is not None else default_workers(len(tasks))
+    built: list[Path] = []
+    saved_at = time.monotonic()
+    try:
+        for task, files in executor(cfg.root, tasks, n_workers, cfg.dist):
+            for fmt, data in files.items():
+                job = by_key[(task.slug, task.lang, fmt)]
+                inside_project(cfg.root, job.out, what=f"the {fmt} edition of '{job.slug}'", for_write=True)
+                atomic_write(job.out, data, root=cfg.root)
+                sha = sha256_bytes(data)
+                cache.remember(job.out, sha)
+                manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
+                built.append(job.out)
+                if log:
+                    log(f"built {job.out.relative_to(cfg.root)}")
+                if progress:
+                    progress(len(built), len(todo), job.out)
+            if time.monotonic() - saved_at > MANIFEST_EVERY_S:
+                _save_manifest(cfg, manifest)
+                saved_at = time.monotonic()
+    finally:
+        if built:
+            _save_manifest(cfg, manifest)
+    return built
 
-    def record(jobs: list[Job]) -> None:
-        for j in jobs:
-            manifest[j.out.name] = {"fingerprint": j.fingerprint, "sha256": _sha256(j.out)}
-            built.append(j.out)
-            if log:
-                log(f"built {j.out.relative_to(cfg.root)}")
-        atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True), root=cfg.root)
 
-    args = [(str(cfg.root), s, lg, [(j.fmt, str(j.out)) for j in js]) for (s, lg), js in groups.items()]
-    if workers > 1 and len(groups) > 1:
-        import multiprocessing
-
-        ctx = multiprocessing.get_context("spawn" if os.name != "posix" else "fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            futures = {pool.submit(_render_group, *a): groups[(a[1], a[2])] for a in args}
-            for fut, jobs in futures.items():
-                fut.result()
-                record(jobs)
-    else:
-        for a in args:
-            _render_group(*a)
-            record(groups[(a[1], a[2])])
-    if todo or not (cfg.dist / "SHA256SUMS").exists():
-        write_checksums(cfg)
-    return BuildReport(tuple(built), tuple(j.out for j in fresh))
+def _save_manifest(cfg: Config, manifest: dict) -> None:
+    atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True), root=cfg.root)
 
 
 def _remove_leftovers(cfg: Config) -> None:
@@ -231,19 +295,37 @@ def _remove_leftovers(cfg: Config) -> None:
             p.unlink(missing_ok=True)
 
 
-def write_checksums(cfg: Config) -> None:
-    """dist/SHA256SUMS in the format `sha256sum -c` reads, sorted by file name: the editions
-    of current articles only (an edition of a removed article is never listed)."""
+def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
+    """Make dist/SHA256SUMS list exactly the editions of current articles in dist/
+    (``sha256sum -c`` format, sorted by name): regular files with printable names only, so
+    the file is never malformed; True when it had to be rewritten. Cheap: hashes and slugs
+    come from the cache."""
     if not cfg.dist.is_dir():
-        return
+        return False
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
-    current = {f"{article_slug(src, cfg.root)}.{lang}.{fmt}" for src in article_paths(cfg)
-               for lang in cfg.edition_langs for fmt in FORMATS}
+    own_cache = cache is None
+    cache = cache or HashCache(cfg.root)
+    slugs = article_slugs(cfg, cache, shared_fingerprint(cfg, cache))
+    current = {f"{slug}.{lang}.{fmt}" for _, slug in slugs for lang in cfg.edition_langs for fmt in FORMATS}
     lines = []
     for p in sorted(cfg.dist.iterdir()):
-        name = p.name  # only current editions: regular files with printable names
-        if name in current and name.isprintable():
-            digest = _sha256(p)  # None for a link, FIFO or unreadable file: never a malformed line
-            if digest:
-                lines.append(f"{digest}  {name}\n")
-    atomic_write(cfg.dist / "SHA256SUMS", "".join(lines), root=cfg.root)
+        if p.name in current and p.name.isprintable() and p.is_file() and not p.is_symlink():
+            sha = cache.digest(p)
+            if sha:
+                lines.append(f"{sha}  {p.name}\n")
+    want = "".join(lines)
+    target = cfg.dist / "SHA256SUMS"
+    try:
+        if target.read_text(encoding="utf-8") == want:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(target, want, root=cfg.root)
+    if own_cache:
+        cache.save()
+    return True
+
+
+def write_checksums(cfg: Config) -> None:
+    """dist/SHA256SUMS for the editions in dist/ (kept for callers of the old name)."""
+    sync_checksums(cfg)

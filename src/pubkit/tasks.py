@@ -59,14 +59,15 @@ def publish(c, lang=None, article=None, no_translate=False, strict=False):
     _call("publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict)
 
 
-@task(help={
+@task(optional=["ray"], help={
     "lang": "only these languages, comma-separated (default: all configured)",
     "article": "only this article (its slug)",
     "format": "only this format: epub or pdf (default: both)",
+    "ray": "render on Ray: --ray for a local cluster, --ray ADDRESS for one (pip install 'pubkit[ray]')",
 })
-def build(c, lang=None, article=None, format=None):
+def build(c, lang=None, article=None, format=None, ray=None):
     """Build EPUB and PDF editions into dist/ from the sources and translation files as they are."""
-    _call("build", langs=_langs(lang), article=article, formats=[format] if format else None)
+    _call("build", langs=_langs(lang), article=article, formats=[format] if format else None, ray=ray)
 
 
 @task(help={"lang": "only these languages, comma-separated", "article": "only this article (its slug)"})
@@ -75,15 +76,16 @@ def update(c, lang=None, article=None):
     _call("update", langs=_langs(lang), article=article)
 
 
-@task(help={
+@task(optional=["ray"], help={
     "lang": "only these languages, comma-separated",
     "article": "only this article (its slug)",
     "device": "cpu, cuda or auto (default: cpu)",
     "threads": "CPU threads for the model (default: all cores)",
+    "ray": "translate on Ray actors: --ray for a local cluster, --ray ADDRESS for a cluster",
 })
-def translate(c, lang=None, article=None, device="cpu", threads=0):
+def translate(c, lang=None, article=None, device="cpu", threads=0, ray=None):
     """Machine-translate untranslated passages offline (Argos models) into fuzzy drafts for review."""
-    _call("translate", langs=_langs(lang), article=article, device=device, threads=int(threads))
+    _call("translate", langs=_langs(lang), article=article, device=device, threads=int(threads), ray=ray)
 
 
 @task(help={"lang": "only these languages", "article": "only this article",
@@ -175,7 +177,7 @@ def test(c, k=None, x=False):
         raise Exit(code=result.exited)
 
 
-@task(help={"what": "translate or editions (default: both)"})
+@task(help={"what": "translate, editions or archive (default: translate and editions)"})
 def bench(c, what=None):
     """Benchmarks (bench/README.md): translation speed vs argostranslate, build and no-op times."""
     os.chdir(project_root())

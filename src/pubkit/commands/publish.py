@@ -1,33 +1,43 @@
-"""`invoke publish`: update the translation files, translate what is missing, build everything."""
+"""`invoke publish`: update the translation files, translate what is missing, build everything.
+
+One pass over the project under one lock: every article is read once, every language's
+PO files are merged once and drafted with one model load (:func:`translate_catalogs`),
+then every stale edition is built on the process pool (:func:`pubkit.pipeline.build`).
+
+A language whose inputs (every article and sidecar, its PO files, ``pubkit.toml``, the
+glossary, templates and pubkit's code) have the same content hashes as after the last
+publish that left nothing to draft is skipped without reading anything: a no-op publish
+parses no article and loads no PO file (hashes come from ``.pubkit/hashes.json``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import load_config
+from ..config import Config, load_config
 from ..errors import CheckFailed, MissingError, Severity
+from ..fingerprint import HashCache
 from ..fsio import project_lock
-from ..pipeline import build
+from ..pipeline import build, language_inputs_digest, shared_fingerprint
 from ..ui import info
+from .build import check_options, progress_bar, summarize
 from .retire import tidy_dist
-from .build import summarize
 
 
-def run(root: Path, langs=None, article=None, translate=True, strict: bool = False, **_) -> int:
-    """Update, translate, check, build. The checks' errors and warnings are printed (the
-    edition prints the source for any translation it cannot use); with ``strict`` an error
-    stops the run before the build (exit 1)."""
-    from .build import check_options
+def run(root: Path, langs=None, article=None, translate=True, strict: bool = False,
+        engine_factory=None, **_) -> int:
+    """Update, translate, check, build. The checks' errors and warnings are printed for every
+    language whose inputs changed since the last clean publish (all of them with ``strict``;
+    the edition prints the source for any translation it cannot use); with ``strict`` an
+    error stops the run before the build (exit 1)."""
     from .check import collect, report
 
     cfg = load_config(root)
     check_options(cfg, langs, article)
     with project_lock(cfg.root, wait=30):
-        _update(cfg, langs, article)
-        if translate:
-            _translate(cfg, langs, article)
-        targets = _targets(cfg, langs)
-        found = collect(cfg, targets, article) if targets else []
+        changed = prepare(cfg, langs, article, translate=translate, engine_factory=engine_factory)
+        checked = _targets(cfg, langs) if strict else changed
+        found = collect(cfg, checked, article) if checked else []
         errors = report([d for d in found if d.severity is not Severity.INFO], to_stderr=True) if found else 0
         if strict and errors:
             raise CheckFailed(f"{errors} error(s) found; nothing was built",
@@ -35,9 +45,11 @@ def run(root: Path, langs=None, article=None, translate=True, strict: bool = Fal
         for moved in tidy_dist(cfg):
             info(f"{moved.name}: its article is no longer in seeds/; moved out of dist/ to "
                  f"{moved.parent.relative_to(cfg.root)}/")
-        result = build(cfg, langs, article, log=info)
+        with progress_bar() as progress:
+            result = build(cfg, langs, article, progress=progress)
     summarize(result)
-    _guesses(cfg, article)
+    if checked:  # a no-op publish reads no article: nothing to say that was not said before
+        _guesses(cfg, article)
     return 0
 
 
@@ -53,27 +65,55 @@ def _guesses(cfg, article) -> None:
         info("structure: no unsettled guesses")
 
 
-def _update(cfg, langs, article) -> None:
-    from . import update
-
+def prepare(cfg: Config, langs=None, article=None, *, translate: bool = True,
+            engine_factory=None) -> list[str]:
+    """Update (and machine-translate) the languages whose inputs changed; returns them."""
     targets = _targets(cfg, langs)
     if not targets:
-        return
-    update.run(root=cfg.root, langs=targets, article=article, verbose=False)
+        return []
+    cache = HashCache(cfg.root)
+    shared = shared_fingerprint(cfg, cache)
+    recorded = cache.extra.get("clean")
+    clean: dict = dict(recorded) if isinstance(recorded, dict) and not article else {}
+
+    def is_clean(lang: str) -> bool:
+        rec = clean.get(lang)
+        if not isinstance(rec, dict) or not (rec.get("translated") or not translate):
+            return False
+        return rec.get("digest") == language_inputs_digest(cfg, cache, lang, shared)
+
+    stale = [lang for lang in targets if not is_clean(lang)]
+    if stale:
+        from . import translate as tr
+        from .update import print_report
+
+        factory = engine_factory or tr._default_factory("cpu", 0)
+        result = tr.translate_catalogs(cfg, stale, article, engine_factory=factory, drafting=translate,
+                                       on_missing=lambda lang, err: _warn_missing(cfg, lang, err))
+        if result.updated is not None:
+            print_report(result.updated)
+        for lang, n in result.drafted.items():
+            if n:
+                info(f"{lang}: {n} machine draft(s) written (fuzzy, for review)")
+        if not article:
+            for lang in stale:
+                if lang in result.missing:
+                    clean.pop(lang, None)
+                    continue
+                clean[lang] = {"digest": language_inputs_digest(cfg, cache, lang, shared),
+                               "translated": result.pending.get(lang, 0) == 0}
+            cache.extra["clean"] = clean
+            cache.dirty = True
+    cache.save()
+    return stale
 
 
-def _translate(cfg, langs, article) -> None:
-    """Machine-translate pending passages; a language without an installed model is reported
-    (its pending passages are published per the policy and counted) and the build goes on."""
-    from . import translate
-
-    for lang in _targets(cfg, langs):
-        try:
-            translate.run(root=cfg.root, langs=[lang], article=article, verbose=False)
-        except MissingError as err:
-            info(f"warning: {err}")
-            info(f"  {lang}: untranslated passages are published in {cfg.language(cfg.source_lang).name}, "
-                 "marked and counted in the colophon (see `invoke status`)")
+def _warn_missing(cfg: Config, lang: str, err: MissingError) -> None:
+    """A language without an installed model: its pending passages are published per the
+    policy and counted, and the build goes on."""
+    info(f"warning: {err}")
+    info(f"  {lang}: untranslated passages are published in {cfg.language(cfg.source_lang).name}, "
+         "marked and counted in the colophon (see `invoke status`)")
 
 
 def _targets(cfg, langs):

@@ -72,13 +72,7 @@ def run(root: Path | None = None, langs=None, article: str | None = None, verbos
         if article and not docs:
             load_articles(cfg, article)  # raises MissingError with the known slugs
         result = update_catalogs(cfg, docs, all_docs, select_langs(cfg, langs))
-    for (lang, slug), rep in sorted(result.reports.items()):
-        pf = result.files[(lang, slug)]
-        if pf.path not in result.written:
-            continue  # quiet when nothing changed
-        info(f"{lang}/{slug}.po: updated (kept {rep.kept}, restored {rep.restored}, "
-             f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
-             f"obsoleted {rep.obsoleted})")
+    print_report(result)
     if not result.written and verbose:
         info("translation files are up to date")
     if verbose:
@@ -87,3 +81,14 @@ def run(root: Path | None = None, langs=None, article: str | None = None, verbos
         for d in stray_files(cfg, {d.meta.slug for d in all_docs}):
             info(d.format())
     return 0
+
+
+def print_report(result: UpdateResult) -> None:
+    """One line per PO file written; quiet when nothing changed."""
+    for (lang, slug), rep in sorted(result.reports.items()):
+        pf = result.files[(lang, slug)]
+        if pf.path not in result.written:
+            continue  # quiet when nothing changed
+        info(f"{lang}/{slug}.po: updated (kept {rep.kept}, restored {rep.restored}, "
+             f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
+             f"obsoleted {rep.obsoleted})")
