@@ -1,7 +1,7 @@
 # The front door: `make publish` and `make test` set everything up on first use
 # (a virtual environment in .venv from the hashed locks, nothing unpinned) and then run
 # the Invoke task of the same name. Nothing else needs installing by hand.
-# `make lock` regenerates requirements.lock (runtime) and requirements-test.lock (runtime,
+# `make lock` regenerates requirements.lock (runtime) and requirements-test.lock (runtime, ray,
 # test and dev) from pyproject.toml's ranges with uv, keeping the versions already locked
 # unless pyproject.toml no longer allows them (UPGRADE=1 takes the newest allowed).
 
@@ -55,7 +55,7 @@ $(VENV)/bin/uv:
 
 lock: $(VENV)/bin/uv
 	$(UV_COMPILE) -o requirements.lock
-	$(UV_COMPILE) --extra test --extra dev -c requirements.lock -o requirements-test.lock
+	$(UV_COMPILE) --extra test --extra dev --extra ray -c requirements.lock -o requirements-test.lock
 
 clean:
 	rm -rf $(VENV) dist build .pytest_cache
