@@ -60,7 +60,8 @@ def make_project(tmp_path: Path, *, targets=("ru", "ky", "fr", "kk"), extra: str
     toml = re.sub(r"(?m)^targets = .*$", "targets = " + json.dumps(list(targets)), toml)
     (dest / "pubkit.toml").write_text(
         toml + f'\n[models]\ndir = "models"\nmultilingual_dir = "mlmodels"\n{extra}', encoding="utf-8")
-    shutil.copytree(ROOT / "seeds", dest / "seeds")
+    for name in ("seeds", "templates"):
+        shutil.copytree(ROOT / name, dest / name)
     return dest
 
 

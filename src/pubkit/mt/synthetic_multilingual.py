@@ -33,8 +33,13 @@ LICENCES = {"m2m100": ("MIT", False), "nllb": ("CC-BY-NC-4.0", True)}
 def build(text: str, out_dir: Path, languages: tuple[str, ...] = ("en", "ru", "ky", "kk", "fr"), *,
           family: str = "m2m100", preset: str = "tiny", name: str | None = None, version: str = "1.0",
           seed: int = 4321, ratio: float = 1.2, licence: str | None = None, noncommercial: bool | None = None,
-          quantization: str = "int8", archive: bool = False) -> Path:
-    """Build a model folder (or, with ``archive``, a ``.zip`` of it) in ``out_dir``; returns its path."""
+          quantization: str = "int8", archive: bool = False, favour: tuple[str, ...] | None = None) -> Path:
+    """Build a model folder (or, with ``archive``, a ``.zip`` of it) in ``out_dir``; returns its path.
+
+    ``favour``: the languages whose sample pieces the output is drawn from (default: every
+    language but the first); their samples are repeated in the tokenizer's training text so
+    that whole words become pieces.
+    """
     import numpy as np
     import sentencepiece as spm
 
@@ -45,8 +50,8 @@ def build(text: str, out_dir: Path, languages: tuple[str, ...] = ("en", "ru", "k
     if any(t is None for t in tokens):
         raise ValueError(f"the {family} family has no token for one of {languages}")
     cfg = PRESETS[preset]
-    samples = [SAMPLES.get(code, "") for code in languages[1:]]
-    lines = [s for line in (text + "\n" + "\n".join(samples)).splitlines()
+    samples = [SAMPLES.get(code, "") for code in (languages[1:] if favour is None else favour)]
+    lines = [s for line in (text + "\n" + "\n".join(samples * 10)).splitlines()
              for s in re.split(r"(?<=[.!?…])\s+", line.strip()) if s]
     sp_bytes = _train_sp(lines, cfg["sp_vocab"], seed, [])
     sp = spm.SentencePieceProcessor(model_proto=sp_bytes)
@@ -111,12 +116,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--languages", default="en,ru,ky,kk,fr", help="comma-separated; the first is the source")
     ap.add_argument("--preset", choices=sorted(PRESETS), default="tiny")
     ap.add_argument("--seed", type=int, default=4321)
+    ap.add_argument("--favour", help="comma-separated languages the gibberish is drawn from (default: all targets)")
     ap.add_argument("--zip", action="store_true", help="write a .zip archive instead of a folder")
     args = ap.parse_args(argv)
     text = Path(args.text).read_text(encoding="utf-8")
     langs = tuple(c.strip() for c in args.languages.split(",") if c.strip())
+    favour = tuple(c.strip() for c in args.favour.split(",")) if args.favour else None
     print(build(text, Path(args.out), langs, family=args.family, preset=args.preset, seed=args.seed,
-                archive=args.zip))
+                archive=args.zip, favour=favour))
 
 
 if __name__ == "__main__":
