@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = {"translate": "translate.py", "editions": "editions.py"}
+BENCHES = {"translate": "translate.py", "editions": "editions.py", "multilingual": "multilingual.py"}
 
 
 def main(argv: list[str]) -> int:
