@@ -27,8 +27,8 @@ from . import mlpackages as ml
 from . import packages as pk
 
 ARGOS, MULTILINGUAL = "argos", "multilingual"
-# Argos first when both serve a pair: a package trained for one pair, and at equal size the
-# faster engine (bench/README.md, "Multilingual models"); real multilingual models are 2-20x larger.
+# Argos first when both serve a pair: a package trained for that one pair, and at equal model size
+# as fast or up to 1.25x faster (bench/README.md, "Multilingual models").
 DEFAULT_CHOICE = ARGOS
 
 
