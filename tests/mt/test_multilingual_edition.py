@@ -86,6 +86,16 @@ def test_kazakh_epub_passes_epubcheck_and_carries_the_licence(kk_project):
     assert "licence CC-BY-NC-4.0, non-commercial use only" in opf  # dc:contributor, machine translation
     assert "licence CC-BY-NC-4.0, non-commercial use only" in text  # the colophon
     assert "«Өнер мен Ұлы Қазақ даласы»" in text  # kk typography kept the guillemets
+    assert "Басылым туралы" in text and "2022 жылғы 27 қаңтар" in text  # kk interface strings and dates
+
+
+def test_kazakh_interface_strings_complete_and_not_kyrgyz():
+    import yaml
+
+    data = yaml.safe_load((ROOT / "templates" / "strings.yaml").read_text(encoding="utf-8"))
+    assert set(data["kk"]) == set(data["en"])
+    assert data["kk"]["contents"] == "Мазмұны" and data["kk"]["translated_by"] == "Аударған"
+    assert not {"Мазмуну", "Которгон", "Түпнуска"} & set(str(data["kk"]).replace(",", " ").split())
 
 
 def test_kazakh_pdf_fonts_embedded_every_letter_drawn(kk_project):
