@@ -56,8 +56,10 @@ def engines(threads: int):
         "argos_mb": round((package.path / "model" / "model.bin").stat().st_size / 1024**2, 1),
         "multilingual_mb": round((model.path / "model.bin").stat().st_size / 1024**2, 1),
     }
-    return {"argos": ArgosEngine([package], threads=threads),
-            "multilingual": MultilingualEngine(model, "en", "kk", threads=threads)}, size
+    return {
+        "argos": ArgosEngine([package], threads=threads),
+        "multilingual": MultilingualEngine(model, "en", "kk", threads=threads),
+    }, size
 
 
 def main() -> None:
@@ -76,14 +78,16 @@ def main() -> None:
         sp = engine._steps[0].sp if name == "argos" else engine._sp
         out_pieces[name] = sum(len(sp.encode(d.text, out_type=str)) for d in drafts)
     for r in range(args.repeats):
-        order = names[r % 2:] + names[:r % 2]
+        order = names[r % 2 :] + names[: r % 2]
         for name in order:
             t0 = time.perf_counter()
             found[name].translate(texts)
             times[name].append(time.perf_counter() - t0)
     med = {n: statistics.median(v) for n, v in times.items()}
     result = {
-        "passages": len(texts), "repeats": args.repeats, **size,
+        "passages": len(texts),
+        "repeats": args.repeats,
+        **size,
         "median_s": {n: round(v, 3) for n, v in med.items()},
         "output_pieces": out_pieces,
         "pieces_per_s": {n: round(out_pieces[n] / med[n], 1) for n in names},

@@ -1,4 +1,4 @@
-"""Multilingual models (M2M-100 / NLLB-200 layout) on synthetic CTranslate2 models: install, choose, translate.
+"""Multilingual models (M2M-100 / NLLB-200 layout), synthetic CTranslate2 ones: install, choose, translate.
 
 The models are genuine CTranslate2 Transformers with a SentencePiece model and language
 tokens in the vocabulary (built by :mod:`pubkit.mt.synthetic_multilingual`, seeded random
@@ -59,7 +59,8 @@ def make_project(tmp_path: Path, *, targets=("ru", "ky", "fr", "kk"), extra: str
     toml = (ROOT / "pubkit.toml").read_text(encoding="utf-8")
     toml = re.sub(r"(?m)^targets = .*$", "targets = " + json.dumps(list(targets)), toml)
     (dest / "pubkit.toml").write_text(
-        toml + f'\n[models]\ndir = "models"\nmultilingual_dir = "mlmodels"\n{extra}', encoding="utf-8")
+        toml + f'\n[models]\ndir = "models"\nmultilingual_dir = "mlmodels"\n{extra}', encoding="utf-8"
+    )
     for name in ("seeds", "templates"):
         shutil.copytree(ROOT / name, dest / name)
     return dest
@@ -90,14 +91,17 @@ def test_languages_read_from_the_vocabulary_when_not_listed(ml_models, tmp_path)
     assert sorted(ml.load_model(folder, check_files=True).languages) == ["en", "fr", "kk", "ky", "ru"]
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"family": "marian"}, "unknown model family"),
-    ({"licence": ""}, "licence"),
-    ({"languages": {"en": "__en__", "kk": "__kaz__"}}, "missing from the vocabulary"),
-    ({"languages": ["en"]}, "fewer than two"),
-    ({"name": "../evil"}, "not a plain file name"),
-    ({"noncommercial": "yes"}, "true or false"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"family": "marian"}, "unknown model family"),
+        ({"licence": ""}, "licence"),
+        ({"languages": {"en": "__en__", "kk": "__kaz__"}}, "missing from the vocabulary"),
+        ({"languages": ["en"]}, "fewer than two"),
+        ({"name": "../evil"}, "not a plain file name"),
+        ({"noncommercial": "yes"}, "true or false"),
+    ],
+)
 def test_bad_metadata_is_refused_with_the_file_named(ml_models, tmp_path, change, message):
     folder = tmp_path / "m"
     shutil.copytree(ml_models["m2m"], folder)
@@ -135,8 +139,9 @@ def test_source_token_and_eos_around_the_pieces(m2m_engine):
 
 
 def test_target_language_is_forced_as_prefix_and_stripped(m2m_engine):
-    raw = m2m_engine._translator.translate_batch([m2m_engine.encode("The workers went on strike.")],
-                                                 target_prefix=[["__kk__"]], beam_size=1)
+    raw = m2m_engine._translator.translate_batch(
+        [m2m_engine.encode("The workers went on strike.")], target_prefix=[["__kk__"]], beam_size=1
+    )
     assert raw[0].hypotheses[0][0] == "__kk__"
     draft = m2m_engine.translate(["The workers went on strike."])[0]
     assert draft.text and "__kk__" not in draft.text and "kk" not in draft.text.split()
@@ -162,8 +167,26 @@ def test_progress_counts_sentences(m2m_engine):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(["Workers", "strike", "in", "Almaty", ".", "<1>gas</1>", "<2/>", "5 %",
-                                 "«quoted»", "Mr.", "Zhanaozen!"]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Workers",
+                "strike",
+                "in",
+                "Almaty",
+                ".",
+                "<1>gas</1>",
+                "<2/>",
+                "5 %",
+                "«quoted»",
+                "Mr.",
+                "Zhanaozen!",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_property_every_tag_survives(m2m_engine, words):
     text = " ".join(words)
     draft = m2m_engine.translate([text])[0]
@@ -245,15 +268,18 @@ def _zip_of(folder: Path, dest: Path, extra: list[tuple[zipfile.ZipInfo | str, b
 
 def _link_entry() -> zipfile.ZipInfo:
     info = zipfile.ZipInfo("synthetic-m2m100-tiny/link")
-    info.external_attr = (0o120777 << 16)
+    info.external_attr = 0o120777 << 16
     return info
 
 
-@pytest.mark.parametrize("extra, message", [
-    ([("synthetic-m2m100-tiny/../../evil.txt", b"x")], "unsafe path"),
-    ([(_link_entry(), b"/etc/passwd")], "symbolic link"),
-    ([("other/file.txt", b"x")], "exactly one top-level folder"),
-])
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ([("synthetic-m2m100-tiny/../../evil.txt", b"x")], "unsafe path"),
+        ([(_link_entry(), b"/etc/passwd")], "symbolic link"),
+        ([("other/file.txt", b"x")], "exactly one top-level folder"),
+    ],
+)
 def test_unsafe_archives_are_refused_and_nothing_is_left(ml_models, tmp_path, extra, message):
     archive = _zip_of(ml_models["m2m"], tmp_path / "evil.zip", extra)
     dest = tmp_path / "dest"
@@ -302,11 +328,13 @@ def test_missing_tokenizer_refused(ml_models, tmp_path):
 @pytest.fixture
 def both(ml_models, archives, tmp_path):
     """A project with the Argos en→ky package and the multilingual model (which serves ky too)."""
+
     def make(extra: str = "") -> Path:
         proj = make_project(tmp_path, extra=extra)
         models.run(root=proj, action="install", file=str(archives["en-ky"]))
         models.run(root=proj, action="install", file=str(ml_models["m2m"]))
         return proj
+
     return make
 
 
@@ -322,13 +350,15 @@ def test_argos_is_the_recorded_default_when_both_serve(both):
 def test_per_language_choice_in_pubkit_toml(both):
     proj = both()
     toml = (proj / "pubkit.toml").read_text(encoding="utf-8")
-    (proj / "pubkit.toml").write_text(toml.replace('default = "argos"', 'default = "argos"\nky = "multilingual"'),
-                                      encoding="utf-8")
+    (proj / "pubkit.toml").write_text(
+        toml.replace('default = "argos"', 'default = "argos"\nky = "multilingual"'), encoding="utf-8"
+    )
     cfg = load_config(proj)
     assert sel.plan(cfg, "en", "ky").why == "[engines] ky"
     assert load_engine(cfg, "en", "ky").engine_name.startswith("m2m100/")
-    (proj / "pubkit.toml").write_text(toml.replace('default = "argos"', 'default = "argos"\nky = "nosuch"'),
-                                      encoding="utf-8")
+    (proj / "pubkit.toml").write_text(
+        toml.replace('default = "argos"', 'default = "argos"\nky = "nosuch"'), encoding="utf-8"
+    )
     with pytest.raises(ConfigError) as err:
         sel.plan(load_config(proj), "en", "ky")
     assert "nosuch" in err.value.message and "synthetic-m2m100-tiny" in err.value.hint
@@ -352,8 +382,14 @@ def test_translate_writes_kazakh_drafts_with_licence_provenance(ml_models, tmp_p
     entries = [e for e in po if not e.obsolete]
     assert entries and all("fuzzy" in e.flags and e.msgstr for e in entries)
     lines = {ln for e in entries for ln in e.comment.splitlines() if ln.startswith("pubkit-mt:")}
-    assert lines and all(re.fullmatch(r"pubkit-mt: m2m100/ctranslate2 [\d.]+ \| synthetic-m2m100-tiny 1\.0, "
-                                      r"licence MIT \| score -\d+\.\d{3}", ln) for ln in lines), lines
+    assert lines and all(
+        re.fullmatch(
+            r"pubkit-mt: m2m100/ctranslate2 [\d.]+ \| synthetic-m2m100-tiny 1\.0, "
+            r"licence MIT \| score -\d+\.\d{3}",
+            ln,
+        )
+        for ln in lines
+    ), lines
     assert all(tags_in(e.msgstr) == tags_in(e.msgid) for e in entries)
     kazakh = set("әіғқңөұүһ")
     assert kazakh & set("".join(e.msgstr for e in entries))  # drawn from the Kazakh sample's pieces

@@ -25,8 +25,10 @@ from .conftest import TEXT
 from .test_multilingual import SLUG, make_project
 
 KAZAKH = "ӘәІіҒғҚқҢңӨөҰұҮүҺһ"
-PANGRAM = ("Әйгілі ғалым Һәкім «Өнер мен Ұлы Қазақ даласы» деп жазды. Іле бойындағы шаһарда, Ғимаратының "
-           "алдында, жұмысшылар бүгін «ТЕҢДІК!» деп бас көтерді; Үкімет үнсіз.")
+PANGRAM = (
+    "Әйгілі ғалым Һәкім «Өнер мен Ұлы Қазақ даласы» деп жазды. Іле бойындағы шаһарда, Ғимаратының "
+    "алдында, жұмысшылар бүгін «ТЕҢДІК!» деп бас көтерді; Үкімет үнсіз."
+)
 FONTS = sorted((ROOT / "templates" / "fonts").glob("PT*.ttf"))
 
 
@@ -56,8 +58,12 @@ def kk_project(tmp_path_factory) -> dict:
     catalog.save(pf)
     publish.run(root=proj, langs=["kk"])
     dist = proj / "dist"
-    return {"proj": proj, "po": polib.pofile(str(po_path)), "epub": dist / f"{SLUG}.kk.epub",
-            "pdf": dist / f"{SLUG}.kk.pdf"}
+    return {
+        "proj": proj,
+        "po": polib.pofile(str(po_path)),
+        "epub": dist / f"{SLUG}.kk.epub",
+        "pdf": dist / f"{SLUG}.kk.pdf",
+    }
 
 
 def test_publish_drafts_kazakh_with_the_prefix_model_and_its_licence(kk_project):
@@ -67,8 +73,11 @@ def test_publish_drafts_kazakh_with_the_prefix_model_and_its_licence(kk_project)
     assert {catalog.state_of(e) for e in drafts} == {catalog.State.MACHINE}
     for e in drafts:
         line = next(ln for ln in e.comment.splitlines() if ln.startswith("pubkit-mt:"))
-        assert re.fullmatch(r"pubkit-mt: nllb/ctranslate2 [\d.]+ \| synthetic-nllb-tiny 1\.0, licence CC-BY-NC-4\.0, "
-                            r"non-commercial use only \| score -\d+\.\d{3}", line), line
+        assert re.fullmatch(
+            r"pubkit-mt: nllb/ctranslate2 [\d.]+ \| synthetic-nllb-tiny 1\.0, licence CC-BY-NC-4\.0, "
+            r"non-commercial use only \| score -\d+\.\d{3}",
+            line,
+        ), line
     assert not any("kaz_Cyrl" in e.msgstr for e in entries)
 
 
@@ -76,8 +85,11 @@ def test_kazakh_epub_passes_epubcheck_and_carries_the_licence(kk_project):
     from ..render.test_epub import epubcheck
 
     proc, report = epubcheck(epubcheck_jar(), kk_project["epub"])
-    found = [(m["severity"], m["ID"], m["message"]) for m in report["messages"]
-             if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    found = [
+        (m["severity"], m["ID"], m["message"])
+        for m in report["messages"]
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
     assert found == [] and proc.returncode == 0, found
     with zipfile.ZipFile(kk_project["epub"]) as zf:
         opf = next(zf.read(n).decode() for n in zf.namelist() if n.endswith(".opf"))
@@ -103,9 +115,13 @@ def test_kazakh_pdf_fonts_embedded_every_letter_drawn(kk_project):
     fonts = subprocess.run([require_tool("pdffonts"), pdf], capture_output=True, text=True, check=True).stdout
     rows = fonts.splitlines()[2:]
     assert rows and {r.split()[-5] for r in rows} == {"yes"}, fonts
-    trace = subprocess.run([require_tool("mutool"), "trace", pdf], capture_output=True, text=True, check=True).stdout
+    trace = subprocess.run(
+        [require_tool("mutool"), "trace", pdf], capture_output=True, text=True, check=True
+    ).stdout
     assert 'glyph="' in trace and 'glyph="0"' not in trace
-    text = subprocess.run([require_tool("pdftotext"), pdf, "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        [require_tool("pdftotext"), pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert set(KAZAKH) <= set(text)
     # the colophon credit, its line maybe broken after "non-" (pdftotext then joins "noncommercial")
     assert re.search(r"licence CC-BY-NC-4\.0, non-?commercial use only", " ".join(text.split()))

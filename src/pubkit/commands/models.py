@@ -73,10 +73,12 @@ def list_models(cfg, folder: Path) -> int:
             out_console.print(f"  {src}→{tgt}: [red]missing[/]{escape(note)}")
             continue
         also = f"; also installed: {', '.join(c.label for c in p.others)}" if p.others else ""
-        out_console.print(escape(f"  {src}→{tgt}: {p.chosen.family}: {p.chosen.label} [{p.why}]{also}"))
+        line = f"  {src}→{tgt}: {p.chosen.family}: {p.chosen.label} [{p.why}]{also}"
+        out_console.print(escape(line))
     if lacking:
-        out_console.print(f"The project lacks: {', '.join(lacking)}. Install them with `invoke models.install` "
-                          "(or --file X.argosmodel, or --file a multilingual model folder or .zip).")
+        out_console.print(f"The project lacks: {', '.join(lacking)}. Install them with "
+                          "`invoke models.install` (or --file X.argosmodel, or --file a multilingual model "
+                          "folder or .zip).")
     else:
         out_console.print("Every project language has a model.")
     return 0

@@ -34,24 +34,49 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError
 from . import packages as pk
 
 METADATA = "pubkit-model.json"
 TOKENIZERS = ("sentencepiece.bpe.model", "sentencepiece.model", "spm.model")
-VOCABULARIES = ("shared_vocabulary.json", "shared_vocabulary.txt", "target_vocabulary.json",
-                "target_vocabulary.txt")
+VOCABULARIES = (
+    "shared_vocabulary.json",
+    "shared_vocabulary.txt",
+    "target_vocabulary.json",
+    "target_vocabulary.txt",
+)
 NONCOMMERCIAL_RE = re.compile(r"\bNC\b|non-?commercial", re.IGNORECASE)
 
 # NLLB-200 language tokens (FLORES-200 codes) for the pubkit codes most projects use; any other
 # language is given by the metadata as {"code": "xxx_Scrp"}.
 NLLB_CODES = {
-    "en": "eng_Latn", "ru": "rus_Cyrl", "kk": "kaz_Cyrl", "ky": "kir_Cyrl", "fr": "fra_Latn",
-    "de": "deu_Latn", "es": "spa_Latn", "it": "ita_Latn", "pt": "por_Latn", "uk": "ukr_Cyrl",
-    "be": "bel_Cyrl", "tr": "tur_Latn", "uz": "uzn_Latn", "tg": "tgk_Cyrl", "tk": "tuk_Latn",
-    "az": "azj_Latn", "tt": "tat_Cyrl", "ba": "bak_Cyrl", "mn": "khk_Cyrl", "zh": "zho_Hans",
-    "ar": "arb_Arab", "fa": "pes_Arab", "pl": "pol_Latn", "ka": "kat_Geor", "hy": "hye_Armn",
+    "en": "eng_Latn",
+    "ru": "rus_Cyrl",
+    "kk": "kaz_Cyrl",
+    "ky": "kir_Cyrl",
+    "fr": "fra_Latn",
+    "de": "deu_Latn",
+    "es": "spa_Latn",
+    "it": "ita_Latn",
+    "pt": "por_Latn",
+    "uk": "ukr_Cyrl",
+    "be": "bel_Cyrl",
+    "tr": "tur_Latn",
+    "uz": "uzn_Latn",
+    "tg": "tgk_Cyrl",
+    "tk": "tuk_Latn",
+    "az": "azj_Latn",
+    "tt": "tat_Cyrl",
+    "ba": "bak_Cyrl",
+    "mn": "khk_Cyrl",
+    "zh": "zho_Hans",
+    "ar": "arb_Arab",
+    "fa": "pes_Arab",
+    "pl": "pol_Latn",
+    "ka": "kat_Geor",
+    "hy": "hye_Armn",
 }
 
 
@@ -96,15 +121,15 @@ class MultilingualModel:
 
     @property
     def licence_note(self) -> str:
-        """"licence MIT" or "licence CC-BY-NC-4.0, non-commercial use only": for provenance lines."""
+        """ "licence MIT" or "licence CC-BY-NC-4.0, non-commercial use only": for provenance lines."""
         text = f"licence {self.licence or 'unknown'}"
         return text + (", non-commercial use only" if self.noncommercial else "")
 
 
-def models_dir(cfg=None) -> Path:
+def models_dir(cfg: Any = None) -> Path:
     """pubkit.toml ``[models] multilingual_dir``; else $PUBKIT_MULTILINGUAL_DIR; else the XDG data folder."""
     raw = getattr(cfg, "raw", None) or {}
-    section = raw.get("models") if isinstance(raw.get("models"), dict) else {}
+    section = raw["models"] if isinstance(raw.get("models"), dict) else {}
     configured = section.get("multilingual_dir")
     if configured:
         path = Path(os.path.expanduser(str(configured)))
@@ -133,8 +158,11 @@ def vocabulary(folder: Path) -> list[str]:
             return path.read_text(encoding="utf-8").splitlines()
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
             raise InputError(f"the vocabulary cannot be read: {err}", location=Location(path)) from None
-    raise InputError("not a CTranslate2 model: no shared_vocabulary.json (or .txt)", location=Location(folder),
-                     hint="convert the checkpoint with ct2-transformers-converter (README, Multilingual models)")
+    raise InputError(
+        "not a CTranslate2 model: no shared_vocabulary.json (or .txt)",
+        location=Location(folder),
+        hint="convert the checkpoint with ct2-transformers-converter (README, Multilingual models)",
+    )
 
 
 def read_metadata(folder: Path) -> dict:
@@ -142,8 +170,11 @@ def read_metadata(folder: Path) -> dict:
     try:
         meta = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError(f"not a multilingual model: no {METADATA}", location=Location(folder),
-                         hint="write one next to model.bin (README, Multilingual models)") from None
+        raise InputError(
+            f"not a multilingual model: no {METADATA}",
+            location=Location(folder),
+            hint="write one next to model.bin (README, Multilingual models)",
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(f"{METADATA} cannot be read: {err}", location=Location(path)) from None
     if not isinstance(meta, dict):
@@ -157,22 +188,33 @@ def load_model(folder: Path, *, check_files: bool = False) -> MultilingualModel:
     loc = Location(folder / METADATA)
     family = str(meta.get("family", ""))
     if family not in FAMILIES:
-        raise InputError(f"unknown model family {family!r}", location=loc,
-                         hint=f"set \"family\" to one of: {', '.join(sorted(FAMILIES))}")
+        raise InputError(
+            f"unknown model family {family!r}",
+            location=loc,
+            hint=f'set "family" to one of: {", ".join(sorted(FAMILIES))}',
+        )
     fam = FAMILIES[family]
     name = str(meta.get("name") or folder.name)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}", name):
-        raise InputError(f"model name {name!r} is not a plain file name", location=loc,
-                         hint="use letters, digits, '.', '_', '+' and '-' only")
+        raise InputError(
+            f"model name {name!r} is not a plain file name",
+            location=loc,
+            hint="use letters, digits, '.', '_', '+' and '-' only",
+        )
     licence = str(meta.get("licence") or meta.get("license") or "")
     if not licence:
-        raise InputError("the metadata does not say the model's licence", location=loc,
-                         hint='add e.g. "licence": "MIT" (M2M-100) or "CC-BY-NC-4.0" (NLLB-200)')
+        raise InputError(
+            "the metadata does not say the model's licence",
+            location=loc,
+            hint='add e.g. "licence": "MIT" (M2M-100) or "CC-BY-NC-4.0" (NLLB-200)',
+        )
     declared_nc = meta.get("noncommercial")
     if declared_nc is not None and not isinstance(declared_nc, bool):
         raise InputError('"noncommercial" must be true or false', location=loc)
     noncommercial = bool(declared_nc) or bool(NONCOMMERCIAL_RE.search(licence))
-    tokenizer = str(meta.get("tokenizer") or next((t for t in TOKENIZERS if (folder / t).is_file()), TOKENIZERS[0]))
+    tokenizer = str(
+        meta.get("tokenizer") or next((t for t in TOKENIZERS if (folder / t).is_file()), TOKENIZERS[0])
+    )
     if "/" in tokenizer or "\\" in tokenizer or tokenizer.startswith("."):
         raise InputError(f"tokenizer {tokenizer!r} must be a file name in the model folder", location=loc)
     vocab: list[str] | None = None
@@ -185,20 +227,33 @@ def load_model(folder: Path, *, check_files: bool = False) -> MultilingualModel:
         for code in raw_langs:
             token = fam.token(code)
             if token is None:
-                raise InputError(f"the {family} family has no known token for language {code!r}", location=loc,
-                                 hint=f'give the token explicitly: "languages": {{"{code}": "..."}}')
+                raise InputError(
+                    f"the {family} family has no known token for language {code!r}",
+                    location=loc,
+                    hint=f'give the token explicitly: "languages": {{"{code}": "..."}}',
+                )
             langs[code] = token
     elif isinstance(raw_langs, dict) and all(isinstance(v, str) for v in raw_langs.values()):
         langs = {str(k): v for k, v in raw_langs.items()}
     else:
         raise InputError('"languages" must be a list of codes or a {code: token} object', location=loc)
     if len(langs) < 2:
-        raise InputError("the model covers fewer than two languages", location=loc,
-                         hint='list them in "languages", e.g. ["en", "kk", "ru"]')
+        raise InputError(
+            "the model covers fewer than two languages",
+            location=loc,
+            hint='list them in "languages", e.g. ["en", "kk", "ru"]',
+        )
     model = MultilingualModel(
-        path=folder, name=name, version=str(meta.get("version", "")), family=family, languages=langs,
-        licence=licence, noncommercial=noncommercial, source_url=str(meta.get("source", "")),
-        tokenizer=tokenizer, synthetic=bool(meta.get("synthetic")),
+        path=folder,
+        name=name,
+        version=str(meta.get("version", "")),
+        family=family,
+        languages=langs,
+        licence=licence,
+        noncommercial=noncommercial,
+        source_url=str(meta.get("source", "")),
+        tokenizer=tokenizer,
+        synthetic=bool(meta.get("synthetic")),
     )
     if check_files:
         _check_files(model, vocab)
@@ -208,15 +263,23 @@ def load_model(folder: Path, *, check_files: bool = False) -> MultilingualModel:
 def _check_files(model: MultilingualModel, vocab: list[str] | None) -> None:
     folder = model.path
     if not (folder / "model.bin").is_file():
-        raise InputError("not a CTranslate2 model: no model.bin next to the metadata", location=Location(folder))
+        raise InputError(
+            "not a CTranslate2 model: no model.bin next to the metadata", location=Location(folder)
+        )
     if not (folder / model.tokenizer).is_file():
-        raise InputError(f"no SentencePiece model {model.tokenizer}", location=Location(folder),
-                         hint="copy it from the checkpoint (converter option --copy_files sentencepiece.bpe.model)")
+        raise InputError(
+            f"no SentencePiece model {model.tokenizer}",
+            location=Location(folder),
+            hint="copy it from the checkpoint (converter option --copy_files sentencepiece.bpe.model)",
+        )
     known = set(vocab if vocab is not None else vocabulary(folder))
     lost = sorted(f"{c} ({t})" for c, t in model.languages.items() if t not in known)
     if lost:
-        raise InputError(f"language tokens missing from the vocabulary: {', '.join(lost[:8])}",
-                         location=Location(folder / METADATA), hint='fix "languages" (or "family") in the metadata')
+        raise InputError(
+            f"language tokens missing from the vocabulary: {', '.join(lost[:8])}",
+            location=Location(folder / METADATA),
+            hint='fix "languages" (or "family") in the metadata',
+        )
 
 
 def installed(folder: Path) -> list[MultilingualModel]:
@@ -262,12 +325,17 @@ def install(path: Path, folder: Path, *, max_bytes: int = pk.DEFAULT_MAX_BYTES) 
     path = Path(path)
     loc = Location(path)
     if not path.exists():
-        raise MissingError("no such model file or folder", location=loc,
-                           hint="give a model folder (with pubkit-model.json) or a .zip of one")
+        raise MissingError(
+            "no such model file or folder",
+            location=loc,
+            hint="give a model folder (with pubkit-model.json) or a .zip of one",
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise EnvironmentProblem(f"cannot create the models folder: {err.strerror}", location=Location(folder)) from None
+        raise EnvironmentProblem(
+            f"cannot create the models folder: {err.strerror}", location=Location(folder)
+        ) from None
     pk._clean_stale(folder)
     tmp = folder / f"{pk.TMP_PREFIX}{uuid.uuid4().hex[:12]}"
     try:
@@ -286,8 +354,11 @@ def install(path: Path, folder: Path, *, max_bytes: int = pk.DEFAULT_MAX_BYTES) 
         shutil.rmtree(trash, ignore_errors=True)
         return load_model(final)
     except OSError as err:
-        raise EnvironmentProblem(f"cannot install the model: {err.strerror}", location=Location(folder),
-                                 hint="check free disk space and permissions; nothing was installed") from None
+        raise EnvironmentProblem(
+            f"cannot install the model: {err.strerror}",
+            location=Location(folder),
+            hint="check free disk space and permissions; nothing was installed",
+        ) from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -299,8 +370,11 @@ def _unzip(archive: Path, tmp: Path, max_bytes: int) -> Path:
             top = pk._check_members(zf, archive, max_bytes)
             pk._extract(zf, tmp, max_bytes, archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as err:
-        raise InputError(f"not a valid zip archive: {err}", location=loc,
-                         hint="the download may be truncated or corrupt; fetch it again") from None
+        raise InputError(
+            f"not a valid zip archive: {err}",
+            location=loc,
+            hint="the download may be truncated or corrupt; fetch it again",
+        ) from None
     except zlib.error as err:
         raise InputError(f"corrupt archive: {err}", location=loc, hint="fetch the file again") from None
     staged = tmp / top
@@ -316,16 +390,22 @@ def _copy_tree(src: Path, dest: Path, max_bytes: int) -> None:
         rel = entry.relative_to(src)
         mode = entry.lstat().st_mode
         if stat.S_ISLNK(mode):
-            raise InputError(f"refused: the model folder contains a symbolic link ({rel})", location=Location(src),
-                             hint="a model holds plain files only; copy the real files into the folder")
+            raise InputError(
+                f"refused: the model folder contains a symbolic link ({rel})",
+                location=Location(src),
+                hint="a model holds plain files only; copy the real files into the folder",
+            )
         target = dest / rel
         if stat.S_ISDIR(mode):
             target.mkdir(parents=True, exist_ok=True)
         elif stat.S_ISREG(mode):
             total += entry.lstat().st_size
             if total > max_bytes:
-                raise InputError(f"refused: the model folder holds more than {max_bytes // 1024**2} MB",
-                                 location=Location(src), hint="raise [models] max_mb if it is genuine")
+                raise InputError(
+                    f"refused: the model folder holds more than {max_bytes // 1024**2} MB",
+                    location=Location(src),
+                    hint="raise [models] max_mb if it is genuine",
+                )
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(entry, target, follow_symlinks=False)
         else:
@@ -349,8 +429,13 @@ def remove(folder: Path, name: str) -> MultilingualModel:
             try:
                 os.replace(model.path, trash)
             except OSError as err:
-                raise EnvironmentProblem(f"cannot remove: {err.strerror}", location=Location(model.path)) from None
+                raise EnvironmentProblem(
+                    f"cannot remove: {err.strerror}", location=Location(model.path)
+                ) from None
             shutil.rmtree(trash, ignore_errors=True)
             return model
-    raise MissingError(f"no multilingual model named {name!r} is installed", location=Location(folder),
-                       hint="`invoke models.list` shows what is installed")
+    raise MissingError(
+        f"no multilingual model named {name!r} is installed",
+        location=Location(folder),
+        hint="`invoke models.list` shows what is installed",
+    )

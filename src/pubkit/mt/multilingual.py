@@ -33,7 +33,9 @@ EOS = "</s>"
 _CACHE: dict[tuple, tuple[Any, Any]] = {}  # one loaded (tokenizer, translator), the last used
 
 
-def _load(model: ml.MultilingualModel, device: str, compute_type: str, inter: int, intra: int) -> tuple[Any, Any]:
+def _load(
+    model: ml.MultilingualModel, device: str, compute_type: str, inter: int, intra: int
+) -> tuple[Any, Any]:
     import ctranslate2
     import sentencepiece as spm
 
@@ -42,13 +44,23 @@ def _load(model: ml.MultilingualModel, device: str, compute_type: str, inter: in
         _CACHE.clear()
         try:
             sp = spm.SentencePieceProcessor(model_file=str(model.path / model.tokenizer))
-            tr = ctranslate2.Translator(str(model.path), device=device, compute_type=compute_type,
-                                        inter_threads=inter, intra_threads=intra)
+            tr = ctranslate2.Translator(
+                str(model.path),
+                device=device,
+                compute_type=compute_type,
+                inter_threads=inter,
+                intra_threads=intra,
+            )
         except (RuntimeError, OSError, ValueError) as err:
             if device == "cuda":
-                raise UnavailableError(f"CUDA failed to load the model: {err}", hint="use --device cpu") from None
-            raise InputError(f"the model cannot be loaded: {err}", location=Location(model.path),
-                             hint="reinstall it: invoke models.install --file MODEL_FOLDER_OR_ZIP") from None
+                raise UnavailableError(
+                    f"CUDA failed to load the model: {err}", hint="use --device cpu"
+                ) from None
+            raise InputError(
+                f"the model cannot be loaded: {err}",
+                location=Location(model.path),
+                hint="reinstall it: invoke models.install --file MODEL_FOLDER_OR_ZIP",
+            ) from None
         _CACHE[key] = (sp, tr)
     return _CACHE[key]
 
@@ -56,12 +68,15 @@ def _load(model: ml.MultilingualModel, device: str, compute_type: str, inter: in
 class MultilingualEngine:
     """Translates unit texts ``source``→``target`` with one multilingual model."""
 
-    def __init__(self, model: ml.MultilingualModel, source: str, target: str, *, device: str = "cpu",
-                 threads: int = 0):
+    def __init__(
+        self, model: ml.MultilingualModel, source: str, target: str, *, device: str = "cpu", threads: int = 0
+    ):
         import ctranslate2
 
         if not model.serves(source, target):
-            raise InputError(f"{model.name} does not translate {source}→{target}", location=Location(model.path))
+            raise InputError(
+                f"{model.name} does not translate {source}→{target}", location=Location(model.path)
+            )
         self.source, self.target = source, target
         self.model = model
         self.source_token, self.target_token = model.languages[source], model.languages[target]
@@ -84,8 +99,8 @@ class MultilingualEngine:
         drafts, i = [], 0
         for prep in prepared:
             n = len(prep.sentences)
-            lp, nt = sum(lps[i:i + n]), sum(nts[i:i + n])
-            text = tg.restore(prep, out[i:i + n])
+            lp, nt = sum(lps[i : i + n]), sum(nts[i : i + n])
+            text = tg.restore(prep, out[i : i + n])
             i += n
             score = round(lp / nt, 4) if nt else 0.0
             drafts.append(Draft(text, min(score, 0.0), self.engine_name, self.model_name, self.model_version))
@@ -98,7 +113,9 @@ class MultilingualEngine:
         pieces = self._sp.encode(sentence, out_type=str)
         return [self.source_token, *pieces, EOS] if pieces else []
 
-    def _run(self, sentences: list[str], progress: Progress | None) -> tuple[list[str], list[float], list[int]]:
+    def _run(
+        self, sentences: list[str], progress: Progress | None
+    ) -> tuple[list[str], list[float], list[int]]:
         total = len(sentences)
         out, lps, nts = [""] * total, [0.0] * total, [0] * total
         tokens = [self.encode(s) for s in sentences]
@@ -113,9 +130,15 @@ class MultilingualEngine:
         size = max(1, min(self.max_batch, math.ceil(work / self.inter)))
         try:
             results = self._translator.translate_batch(
-                batch, target_prefix=[[self.target_token]] * len(batch), max_batch_size=size,
-                batch_type=self.batch_type, asynchronous=True, beam_size=BEAM_SIZE,
-                length_penalty=LENGTH_PENALTY, num_hypotheses=1, return_scores=True,
+                batch,
+                target_prefix=[[self.target_token]] * len(batch),
+                max_batch_size=size,
+                batch_type=self.batch_type,
+                asynchronous=True,
+                beam_size=BEAM_SIZE,
+                length_penalty=LENGTH_PENALTY,
+                num_hypotheses=1,
+                return_scores=True,
                 max_decoding_length=MAX_DECODING_LENGTH,
             )
             pending = list(range(len(results)))
@@ -145,12 +168,13 @@ class MultilingualEngine:
         hyp = [t for t in hyp if t not in (EOS, self.target_token)]
         out[i] = self._sp.decode(hyp).strip() if hyp else ""
         length = len(result.hypotheses[0]) + 1  # + </s>
-        lps[i] = float(result.scores[0]) * length ** LENGTH_PENALTY
+        lps[i] = float(result.scores[0]) * length**LENGTH_PENALTY
         nts[i] = length
 
 
-def load(model: ml.MultilingualModel, source: str, target: str, *, device: str = "cpu",
-         threads: int = 0) -> MultilingualEngine:
+def load(
+    model: ml.MultilingualModel, source: str, target: str, *, device: str = "cpu", threads: int = 0
+) -> MultilingualEngine:
     engine = MultilingualEngine(model, source, target, device=device, threads=threads)
     if engine.note:
         from ..ui import info

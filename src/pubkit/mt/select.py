@@ -62,6 +62,7 @@ def _argos(cfg: Any, source: str, target: str) -> list[Candidate]:
 def _multilingual(cfg: Any, source: str, target: str) -> list[Candidate]:
     found = []
     for model in reversed(ml.serving(ml.models_dir(cfg), source, target)):  # newest version first
+
         def load(device: str = "cpu", threads: int = 0, model: ml.MultilingualModel = model) -> Any:
             from .multilingual import load as load_ml
 
@@ -89,12 +90,18 @@ def settings(cfg: Any) -> tuple[str, dict[str, str], bool]:
     engines = raw.get("engines", {})
     models = raw.get("models", {})
     if not isinstance(engines, dict) or not all(isinstance(v, str) for v in engines.values()):
-        raise ConfigError("[engines] must map language codes to \"argos\", \"multilingual\" or a model name",
-                          location=where, hint='e.g. [engines] kk = "multilingual"')
+        raise ConfigError(
+            '[engines] must map language codes to "argos", "multilingual" or a model name',
+            location=where,
+            hint='e.g. [engines] kk = "multilingual"',
+        )
     default = engines.get("default", DEFAULT_CHOICE)
     if default not in FAMILIES:
-        raise ConfigError(f"[engines] default = {default!r} is not an engine family", location=where,
-                          hint=f"use one of: {', '.join(FAMILIES)}")
+        raise ConfigError(
+            f"[engines] default = {default!r} is not an engine family",
+            location=where,
+            hint=f"use one of: {', '.join(FAMILIES)}",
+        )
     allow = models.get("allow_noncommercial", False) if isinstance(models, dict) else False
     if not isinstance(allow, bool):
         raise ConfigError("[models] allow_noncommercial must be true or false", location=where)
@@ -123,17 +130,32 @@ def plan(cfg: Any, source: str, target: str) -> Plan:
         picked = [c for c in usable if wish in (c.family, c.model_name)]
         if not picked:
             if any(wish in (c.family, c.model_name) for c in refused):
-                return Plan(source, target, None, tuple(every),
-                            f"[engines] {target} = {wish!r} is non-commercial, refused by [models] allow_noncommercial")
+                return Plan(
+                    source,
+                    target,
+                    None,
+                    tuple(every),
+                    f"[engines] {target} = {wish!r} is non-commercial, "
+                    "refused by [models] allow_noncommercial",
+                )
             if wish not in FAMILIES and not any(wish == c.model_name for c in every):
                 known = ", ".join(sorted({*FAMILIES, *(c.model_name for c in every)}))
-                raise ConfigError(f"[engines] {target} = {wish!r} is neither an engine family nor an installed "
-                                  "model for this pair", location=Location(Path(cfg.root) / "pubkit.toml"),
-                                  hint=f"use one of: {known}")
+                raise ConfigError(
+                    f"[engines] {target} = {wish!r} is neither an engine family nor an installed "
+                    "model for this pair",
+                    location=Location(Path(cfg.root) / "pubkit.toml"),
+                    hint=f"use one of: {known}",
+                )
             return Plan(source, target, None, tuple(every), f"[engines] {target} = {wish!r} is not installed")
-        return Plan(source, target, picked[0], tuple(c for c in every if c is not picked[0]), f"[engines] {target}")
+        return Plan(
+            source, target, picked[0], tuple(c for c in every if c is not picked[0]), f"[engines] {target}"
+        )
     if not usable:
-        why = "refused: non-commercial licence ([models] allow_noncommercial = false)" if refused else "no model"
+        why = (
+            "refused: non-commercial licence ([models] allow_noncommercial = false)"
+            if refused
+            else "no model"
+        )
         return Plan(source, target, None, tuple(every), why)
     families = {c.family for c in usable}
     if len(families) > 1:
@@ -151,9 +173,14 @@ def load_engine(cfg: Any, source: str, target: str, *, device: str = "cpu", thre
         return p.chosen.load(device=device, threads=threads)
     if p.others:
         labels = "; ".join(c.label for c in p.others)
-        raise MissingError(f"no usable model for {source}→{target}: {p.why} (installed: {labels})",
-                           hint="set [models] allow_noncommercial = true in pubkit.toml if your use is "
-                                "non-commercial, or change [engines]")
+        raise MissingError(
+            f"no usable model for {source}→{target}: {p.why} (installed: {labels})",
+            hint="set [models] allow_noncommercial = true in pubkit.toml if your use is "
+            "non-commercial, or change [engines]",
+        )
     err = pk.missing_error(source, target, pk.packages_dir(cfg))
-    raise MissingError(str(err.message), hint=f"{err.hint}; or a multilingual model (M2M-100, NLLB-200) "
-                       "with `invoke models.install --file MODEL_FOLDER_OR_ZIP`")
+    raise MissingError(
+        str(err.message),
+        hint=f"{err.hint}; or a multilingual model (M2M-100, NLLB-200) "
+        "with `invoke models.install --file MODEL_FOLDER_OR_ZIP`",
+    )
