@@ -394,3 +394,35 @@ def test_translate_writes_kazakh_drafts_with_licence_provenance(ml_models, tmp_p
     kazakh = set("әіғқңөұүһ")
     assert kazakh & set("".join(e.msgstr for e in entries))  # drawn from the Kazakh sample's pieces
     assert kazakh <= set(KAZAKH_SAMPLE)
+
+
+def test_install_from_a_url(ml_models, index_server, tmp_path):
+    shutil.copy(ml_models["m2m-zip"], index_server["root"] / "m2m.zip")
+    proj = make_project(tmp_path)
+    assert models.run(root=proj, action="install", url=f"{index_server['base']}/m2m.zip") == 0
+    assert _leftovers(proj / "mlmodels") == ["synthetic-m2m100-tiny"]
+    assert [n for n in _leftovers(proj / "models") if not n.startswith(".")] == []  # no download left
+
+
+@pytest.mark.parametrize("engines, message", [
+    ('default = "marian"', "is not an engine family"),
+    ('default = "argos"\nkk = 3', "must map language codes"),
+])
+def test_bad_engines_table_is_a_config_error(tmp_path, engines, message):
+    proj = make_project(tmp_path)
+    toml = (proj / "pubkit.toml").read_text(encoding="utf-8")
+    (proj / "pubkit.toml").write_text(toml.replace('default = "argos"', engines), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_engine(load_config(proj), "en", "kk")
+    assert message in err.value.message and str(err.value.location).endswith("pubkit.toml")
+
+
+def test_an_explicit_choice_of_a_refused_model_says_why(ml_models, tmp_path):
+    proj = make_project(tmp_path)
+    models.run(root=proj, action="install", file=str(ml_models["nllb-zip"]))
+    toml = (proj / "pubkit.toml").read_text(encoding="utf-8")
+    (proj / "pubkit.toml").write_text(toml.replace('default = "argos"', 'default = "argos"\nkk = "multilingual"'),
+                                      encoding="utf-8")
+    with pytest.raises(MissingError) as err:
+        load_engine(load_config(proj), "en", "kk")
+    assert "non-commercial" in err.value.message and "synthetic-nllb-tiny" in err.value.message

@@ -90,6 +90,10 @@ def install(cfg, folder: Path, *, pair: str | None, file: str | None, url: str |
         path = Path(file).expanduser()
         if not path.is_absolute() and not path.exists():
             path = cfg.root / path
+        if not path.exists():
+            raise MissingError("no such model file or folder", location=Location(path),
+                               hint="give the path of a .argosmodel file, or of a multilingual model "
+                                    "folder (with pubkit-model.json) or .zip")
         if ml.is_model(path):
             _install_multilingual(cfg, path, expect)
             return 0
