@@ -421,8 +421,8 @@ def test_an_explicit_choice_of_a_refused_model_says_why(ml_models, tmp_path):
     proj = make_project(tmp_path)
     models.run(root=proj, action="install", file=str(ml_models["nllb-zip"]))
     toml = (proj / "pubkit.toml").read_text(encoding="utf-8")
-    (proj / "pubkit.toml").write_text(toml.replace('default = "argos"', 'default = "argos"\nkk = "multilingual"'),
-                                      encoding="utf-8")
+    toml = toml.replace('default = "argos"', 'default = "argos"\nkk = "multilingual"')
+    (proj / "pubkit.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(MissingError) as err:
         load_engine(load_config(proj), "en", "kk")
     assert "non-commercial" in err.value.message and "synthetic-nllb-tiny" in err.value.message
