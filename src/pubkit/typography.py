@@ -146,9 +146,6 @@ STYLES: dict[str, Style] = {
         units=(*_COMMON_UNITS, "км", "кг", "м", "см", "т", "л", "саат", "млн", "млрд", "миң",
                "миллион", "миллиард", "доллар", "сом", "теңге", "пайыз", "жыл", "жылы"),
     ),
-    "kk": Style(outer=("«", "»"), inner=("„", "“"), group_sep=NNBSP, percent_space=NNBSP, units=(*_COMMON_UNITS,
-                "км", "кг", "м", "см", "т", "л", "сағ", "млн", "млрд", "мың", "миллион", "миллиард", "доллар",
-                "теңге", "сом", "пайыз", "жыл", "жылы")),
     "fr": Style(
         outer=("«", "»"), inner=("“", "”"), group_sep=NNBSP, quote_space=NNBSP, punct_space=NNBSP,
         unit_space=NNBSP, percent_space=NNBSP,
