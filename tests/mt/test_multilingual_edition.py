@@ -98,7 +98,8 @@ def test_kazakh_epub_passes_epubcheck_and_carries_the_licence(kk_project):
     assert "licence CC-BY-NC-4.0, non-commercial use only" in opf  # dc:contributor, machine translation
     assert "licence CC-BY-NC-4.0, non-commercial use only" in text  # the colophon
     assert "«Өнер мен Ұлы Қазақ даласы»" in text  # kk typography kept the guillemets
-    assert "Басылым туралы" in text and "2022 жылғы 27 қаңтар" in text  # kk interface strings and dates
+    # kk interface strings and dates (typography may bind a number to its word with a no-break space)
+    assert "Басылым туралы" in text and re.search(r"2022\s+жылғы\s+27\s+қаңтар", text)
 
 
 def test_kazakh_interface_strings_complete_and_not_kyrgyz():
