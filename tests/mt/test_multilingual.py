@@ -426,3 +426,18 @@ def test_an_explicit_choice_of_a_refused_model_says_why(ml_models, tmp_path):
     with pytest.raises(MissingError) as err:
         load_engine(load_config(proj), "en", "kk")
     assert "non-commercial" in err.value.message and "synthetic-nllb-tiny" in err.value.message
+
+
+def test_index_install_skips_languages_a_multilingual_model_serves(ml_models, index_server, tmp_path, capsys):
+    proj = make_project(tmp_path, targets=("ru", "kk"))
+    models.run(root=proj, action="install", file=str(ml_models["nllb-zip"]))  # refused: non-commercial
+    capsys.readouterr()
+    with pytest.raises(MissingError) as err:  # kk is still lacking, and the index has no en→kk
+        models.run(root=proj, action="install", index=index_server["index"])
+    assert "en→kk" in err.value.message
+    (tmp_path / "two").mkdir()
+    proj2 = make_project(tmp_path / "two", targets=("ru", "kk"))
+    models.run(root=proj2, action="install", file=str(ml_models["m2m"]))
+    capsys.readouterr()
+    assert models.run(root=proj2, action="install", index=index_server["index"]) == 0
+    assert "nothing to install" in capsys.readouterr().err
