@@ -441,3 +441,18 @@ def test_index_install_skips_languages_a_multilingual_model_serves(ml_models, in
     capsys.readouterr()
     assert models.run(root=proj2, action="install", index=index_server["index"]) == 0
     assert "nothing to install" in capsys.readouterr().err
+
+
+def test_a_model_reinstalled_under_the_same_name_is_loaded_again(ml_models, tmp_path):
+    proj = make_project(tmp_path)
+    models.run(root=proj, action="install", file=str(ml_models["m2m"]))
+    first = load_engine(load_config(proj), "en", "kk").translate(["The workers went on strike."])[0]
+    other = build(TEXT, tmp_path / "other", seed=99)  # same name and version, other weights
+    models.run(root=proj, action="install", file=str(other))
+    second = load_engine(load_config(proj), "en", "kk").translate(["The workers went on strike."])[0]
+    assert second.text != first.text
+    gone = ml.load_model(proj / "mlmodels" / "synthetic-m2m100-tiny")
+    (gone.path / "model.bin").unlink()  # removed behind pubkit's back
+    with pytest.raises(InputError) as err:
+        MultilingualEngine(gone, "en", "kk")
+    assert "reinstall" in err.value.hint

@@ -39,7 +39,14 @@ def _load(
     import ctranslate2
     import sentencepiece as spm
 
-    key = (str(model.path), model.version, device, compute_type, inter, intra)
+    # the weights' identity too: a model reinstalled at the same path must be loaded again
+    try:
+        weights = (model.path / "model.bin").stat()
+    except OSError as err:
+        raise InputError(f"the model cannot be loaded: {err.strerror}", location=Location(model.path),
+                         hint="reinstall it: invoke models.install --file MODEL_FOLDER_OR_ZIP") from None
+    key = (str(model.path), model.version, weights.st_mtime_ns, weights.st_ino, device, compute_type,
+           inter, intra)
     if key not in _CACHE:
         _CACHE.clear()
         try:
