@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHES = {"translate": ["translate.py"], "editions": ["editions.py"],
+BENCHES = {"translate": ["translate.py"], "editions": ["editions.py"], "multilingual": ["multilingual.py"],
            "archive": ["archive.py", "run", "--n", "1000", "--big-build", "--ray-n", "10"]}
 DEFAULT = ["translate", "editions"]  # `archive` takes most of an hour on 2 cores: ask for it by name
 

@@ -147,20 +147,21 @@ def models_list(c):
 
 @task(name="install", help={
     "pair": "a language pair from the index, e.g. en-ru (default: every pair the project lacks)",
-    "file": "install from a local .argosmodel file (for machines without internet)",
+    "file": "a local .argosmodel file, or a multilingual model folder or .zip (pubkit-model.json)",
     "url": "install from this URL",
     "index": "package index URL (default: the Argos Translate index)",
 })
 def models_install(c, pair=None, file=None, url=None, index=None):
-    """Install Argos Translate models from the index, a URL or a local .argosmodel file."""
+    """Install Argos Translate models (index, URL, .argosmodel) or a multilingual model (folder, .zip)."""
     _call("models", action="install", pair=pair, file=file, url=url, index=index)
 
 
 @task(name="remove", help={"pair": "the language pair to remove, e.g. en-ru",
-                           "keep_newest": "remove only the older versions of the pair"})
-def models_remove(c, pair, keep_newest=False):
+                           "keep_newest": "remove only the older versions of the pair",
+                           "name": "or the multilingual model to remove, by its name in models.list"})
+def models_remove(c, pair=None, keep_newest=False, name=None):
     """Remove an installed model."""
-    _call("models", action="remove", pair=pair, keep_newest=keep_newest)
+    _call("models", action="remove", pair=pair, keep_newest=keep_newest, name=name)
 
 
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure"})

@@ -1,22 +1,28 @@
-"""`invoke models.list|install|remove`: manage the Argos Translate models the project needs.
+"""`invoke models.list|install|remove`: manage the translation models the project needs.
 
-Thin layer over :mod:`pubkit.mt.packages` (the installed packages) and :mod:`pubkit.mt.index`
-(the package index and downloads), so that tests drive the same code as the tasks.
+Thin layer over :mod:`pubkit.mt.packages` (the installed Argos packages), :mod:`pubkit.mt.index`
+(the package index and downloads), :mod:`pubkit.mt.mlpackages` (multilingual models) and
+:mod:`pubkit.mt.select` (which model serves each pair), so that tests drive the same code as the tasks.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
+
 from ..config import Config, load_config
-from ..errors import InputError, MissingError, PubkitError, UnavailableError
+from ..errors import ConfigError, InputError, Location, MissingError, PubkitError, UnavailableError
 from ..mt import index as ix
+from ..mt import mlpackages as ml
 from ..mt import packages as pk
+from ..mt import select as sel
 from ..ui import info, out_console
 
 
 def run(root: Path | None = None, action: str = "list", pair: str | None = None, file: str | None = None,
-        url: str | None = None, index: str | None = None, keep_newest: bool = False) -> int:
+        url: str | None = None, index: str | None = None, keep_newest: bool = False,
+        name: str | None = None) -> int:
     cfg = load_config(root)
     folder = pk.packages_dir(cfg)
     if action == "list":
@@ -24,6 +30,10 @@ def run(root: Path | None = None, action: str = "list", pair: str | None = None,
     if action == "install":
         return install(cfg, folder, pair=pair, file=file, url=url, index=index)
     if action == "remove":
+        if name:
+            gone_ml = ml.remove(ml.models_dir(cfg), name)
+            info(f"removed {gone_ml.name} {gone_ml.version} from {gone_ml.path.parent}")
+            return 0
         if not pair:
             raise InputError("which model? give --pair", hint="e.g. invoke models.remove --pair en-ru")
         for gone in pk.remove(folder, *pk.parse_pair(pair), keep_newest=keep_newest):
@@ -54,21 +64,24 @@ def list_models(cfg: Config, folder: Path) -> int:
         out_console.print(table)
     else:
         out_console.print(f"No models installed in {folder}.")
+    _list_multilingual(cfg)
     lacking = []
-    for (src, tgt), chain in coverage(cfg, folder).items():
-        if chain is None:
+    for src, tgt in project_pairs(cfg):
+        p = sel.plan(cfg, src, tgt)
+        if p.chosen is None:
             lacking.append(f"{src}-{tgt}")
-            out_console.print(f"  {src}→{tgt}: [red]missing[/]")
-        elif len(chain) == 2:
-            out_console.print(f"  {src}→{tgt}: via English ({chain[0].name} + {chain[1].name})")
-        else:
-            out_console.print(f"  {src}→{tgt}: {chain[0].name} {chain[0].version}")
+            note = "" if p.why == "no model" else f" ({p.why})"
+            out_console.print(f"  {src}→{tgt}: [red]missing[/]{escape(note)}")
+            continue
+        also = f"; also installed: {', '.join(c.label for c in p.others)}" if p.others else ""
+        line = f"  {src}→{tgt}: {p.chosen.family}: {p.chosen.label} [{p.why}]{also}"
+        out_console.print(escape(line))
     for pair, pkgs in pk.duplicates(folder).items():
         out_console.print(f"  {duplicate_note(pair, pkgs)}")
     if lacking:
-        out_console.print(f"The project lacks: {', '.join(lacking)}. "
-                          "Install them with `invoke models.install` "
-                          "(or --file X.argosmodel without internet).")
+        out_console.print(f"The project lacks: {', '.join(lacking)}. Install them with "
+                          "`invoke models.install` (or --file X.argosmodel, or --file a multilingual model "
+                          "folder or .zip).")
     else:
         out_console.print("Every project language has a model.")
     return 0
@@ -89,17 +102,28 @@ def install(cfg: Config, folder: Path, *, pair: str | None, file: str | None, ur
         path = Path(file).expanduser()
         if not path.is_absolute() and not path.exists():
             path = cfg.root / path
+        if not path.exists():
+            raise MissingError("no such model file or folder", location=Location(path),
+                               hint="give the path of a .argosmodel file, or of a multilingual model "
+                                    "folder (with pubkit-model.json) or .zip")
+        if ml.is_model(path):
+            _install_multilingual(cfg, path, expect)
+            return 0
         _done(pk.install_archive(path, folder, expect=expect), folder)
         return 0
     if url:
         tmp = ix.download(url, folder, label=url.rsplit("/", 1)[-1], from_index=False)
         try:
+            if ml.is_model(tmp):
+                _install_multilingual(cfg, tmp, expect)
+                return 0
             _done(pk.install_archive(tmp, folder, expect=expect), folder)
         finally:
             tmp.unlink(missing_ok=True)
         return 0
     where = ix.index_url(cfg, index)
-    wanted = [expect] if expect else [p for p, chain in coverage(cfg, folder).items() if chain is None]
+    wanted = [expect] if expect else [p for p, chain in coverage(cfg, folder).items()
+                                      if chain is None and sel.plan(cfg, *p).chosen is None]
     if not wanted:
         info("every project language pair has a model; nothing to install")
         return 0
@@ -147,3 +171,61 @@ def _install_entry(entry: ix.IndexEntry, folder: Path) -> None:
 
 def _done(pkg: pk.Package, folder: Path) -> None:
     info(f"installed {pkg.from_code}→{pkg.to_code} ({pkg.name} {pkg.version}) in {folder}")
+
+
+# ------------------------------------------------------------------ multilingual models
+
+
+def _max_bytes(cfg) -> int:
+    """``[models] max_mb`` (default 4096: NLLB-200 3.3B is 3.3 GB in int8)."""
+    section = cfg.raw.get("models", {}) if isinstance(cfg.raw.get("models"), dict) else {}
+    value = section.get("max_mb", 4096)
+    if not isinstance(value, int) or value <= 0:
+        raise ConfigError("[models] max_mb must be a positive whole number of megabytes",
+                          location=Location(cfg.root / "pubkit.toml"))
+    return value * 1024**2
+
+
+def _install_multilingual(cfg, path: Path, expect: tuple[str, str] | None) -> None:
+    dest = ml.models_dir(cfg)
+    model = ml.install(path, dest, max_bytes=_max_bytes(cfg))
+    if expect and not model.serves(*expect):
+        ml.remove(dest, model.name)
+        raise InputError(f"{model.name} does not translate {expect[0]}→{expect[1]}; it was not kept",
+                         location=Location(path), hint=f"it covers: {', '.join(sorted(model.languages))}")
+    serves = [t for t in cfg.edition_langs if t in model.languages]
+    info(f"installed multilingual model {model.name} {model.version} ({model.licence_note}) in {dest}")
+    info(f"  project languages it serves: {', '.join(serves) or 'none'}")
+    if model.noncommercial:
+        _, _, allow = sel.settings(cfg)
+        info("  NON-COMMERCIAL licence: " + ("allowed by pubkit.toml ([models] allow_noncommercial = true)"
+                                              if allow else "pubkit will not use it until pubkit.toml says "
+                                              "[models] allow_noncommercial = true"))
+
+
+def _list_multilingual(cfg) -> None:
+    from rich.table import Table
+
+    dest = ml.models_dir(cfg)
+    have = ml.installed(dest)
+    if not have:
+        out_console.print(f"No multilingual models installed in {dest}.")
+        return
+    _, _, allow = sel.settings(cfg)
+    table = Table(title=f"Multilingual models ({dest})", title_justify="left")
+    for col in ("model", "version", "family", "licence", "project languages", "other languages"):
+        table.add_column(col)
+    project = set(cfg.edition_langs)
+    for m in have:
+        licence = m.licence + (" [bold red]NON-COMMERCIAL[/]" + ("" if allow else " (refused by pubkit.toml)")
+                               if m.noncommercial else "")
+        mine = [c for c in cfg.edition_langs if c in m.languages]
+        rest = sorted(c for c in m.languages if c not in project)
+        more = f"{', '.join(rest[:8])}{' …' if len(rest) > 8 else ''} ({len(rest)})" if rest else ""
+        table.add_row(m.name + (" (synthetic)" if m.synthetic else ""), m.version, m.family, licence,
+                      ", ".join(mine), more)
+    out_console.print(table)
+    idle = sorted(c for m in have for c in m.languages if c in cfg.languages and c not in cfg.edition_langs)
+    if idle:
+        out_console.print(f"  Also served, not in [project] targets: {', '.join(dict.fromkeys(idle))} "
+                          "(add to targets in pubkit.toml to build those editions)")

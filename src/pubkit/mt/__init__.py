@@ -12,11 +12,12 @@ __all__ = ["Draft", "Engine", "Progress", "load_engine"]
 
 
 def load_engine(cfg, source: str, target: str, *, device: str = "cpu", threads: int = 0) -> Engine:
-    """An engine for ``source``→``target`` from the installed Argos packages (direct or via English).
+    """An engine for ``source``→``target``: installed Argos packages (direct or via English) or a
+    multilingual model, as :mod:`pubkit.mt.select` chooses (``[engines]`` in pubkit.toml).
 
-    Raises MissingError (with the install command) when no model covers the pair,
+    Raises MissingError (with the install command) when no usable model covers the pair,
     UnavailableError when ``device="cuda"`` cannot be used.
     """
-    from .argos import load
+    from .select import load_engine as choose
 
-    return load(cfg, source, target, device=device, threads=threads)
+    return choose(cfg, source, target, device=device, threads=threads)
