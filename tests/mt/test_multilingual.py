@@ -385,7 +385,7 @@ def test_translate_writes_kazakh_drafts_with_licence_provenance(ml_models, tmp_p
     assert lines and all(
         re.fullmatch(
             r"pubkit-mt: m2m100/ctranslate2 [\d.]+ \| synthetic-m2m100-tiny 1\.0, "
-            r"licence MIT \| score -\d+\.\d{3}",
+            r"licence MIT \| score -\d+\.\d{3} \| \d{4}-\d\d-\d\d \| draft [0-9a-f]{12}",
             ln,
         )
         for ln in lines

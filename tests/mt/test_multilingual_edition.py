@@ -75,7 +75,7 @@ def test_publish_drafts_kazakh_with_the_prefix_model_and_its_licence(kk_project)
         line = next(ln for ln in e.comment.splitlines() if ln.startswith("pubkit-mt:"))
         assert re.fullmatch(
             r"pubkit-mt: nllb/ctranslate2 [\d.]+ \| synthetic-nllb-tiny 1\.0, licence CC-BY-NC-4\.0, "
-            r"non-commercial use only \| score -\d+\.\d{3}",
+            r"non-commercial use only \| score -\d+\.\d{3} \| \d{4}-\d\d-\d\d \| draft [0-9a-f]{12}",
             line,
         ), line
     assert not any("kaz_Cyrl" in e.msgstr for e in entries)

@@ -307,6 +307,8 @@ def is_model(path: Path) -> bool:
     path = Path(path)
     if path.is_dir():
         return (path / METADATA).is_file()
+    if not path.is_file():  # a FIFO or device (/dev/zero) is never opened here: the installer refuses it
+        return False
     if not zipfile.is_zipfile(path):
         return False
     with contextlib.suppress(zipfile.BadZipFile, OSError), zipfile.ZipFile(path) as zf:
