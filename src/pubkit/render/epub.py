@@ -117,7 +117,7 @@ def build_book(edition: Edition, cfg: Config):
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
     if ctx["source"]:
-        book.add_metadata("DC", "source", ctx["source"], {} if ctx["source_url"] else lang_of(ctx["source_lang"]))
+        book.add_metadata("DC", "source", ctx["source"], {} if ctx["source_url"] else lang_of(ctx["source_text_lang"]))
     n = 0
     for name in ctx["translators"]:
         n += 1

@@ -346,6 +346,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
     def src(text: str) -> str:
         return typeset_text(clean(text), w.src_lang)
 
+    source_translated = not edition.is_source and meta.source != source_meta.source
+
     def own(text: str) -> str:
         return typeset_text(clean(text), w.lang)
 
@@ -366,7 +368,10 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "author_names": [by(a.name) for a in meta.authors],
         "authors_lang": authors_lang if authors_lang != w.lang else "",
         "date": meta.date,
-        "source": clean(meta.source) if safe_url(meta.source) else src(meta.source),
+        # a source line a reviewer translated (its `meta:source` entry) is in the edition's language
+        "source": clean(meta.source) if safe_url(meta.source) else
+        (own(meta.source) if source_translated else src(meta.source)),
+        "source_text_lang": "" if source_translated else w.src_lang,
         "source_url": safe_url(meta.source) if meta.source else None,
         "source_title": src(source_meta.title) if (edition.source_doc is not None or edition.is_source) else "",
         "blocks": blocks,
