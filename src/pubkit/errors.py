@@ -18,7 +18,6 @@ class ExitCode(enum.IntEnum):
 
     OK = 0
     CHECK_FAILED = 1  # `check --strict` found errors; the run itself worked
-    NOT_BUILT = 3  # the stage exists as a task but is not implemented yet
     USAGE = 64  # a task's option is wrong: an unknown format, no entries named (EX_USAGE)
     INPUT = 65  # a source, PO file or model package is malformed (EX_DATAERR)
     MISSING = 66  # a file, model or tool that is needed does not exist (EX_NOINPUT)
@@ -150,13 +149,6 @@ class ConfigError(PubkitError):
 
     category = "config"
     exit_code = ExitCode.CONFIG
-
-
-class NotBuiltError(PubkitError):
-    """The task exists but its stage is not implemented yet."""
-
-    category = "not-built"
-    exit_code = ExitCode.NOT_BUILT
 
 
 class CheckFailed(PubkitError):

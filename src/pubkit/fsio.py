@@ -280,6 +280,23 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def make_dir(root: Path, path: Path, *, what: str = "") -> Path:
+    """``path`` as a folder inside the project, made if missing; a file or anything else in its
+    way, or a folder that cannot be made, is an :class:`EnvironmentProblem` (exit 73)."""
+    inside_project(root, path, what=what or str(path), for_write=True)
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise EnvironmentProblem(
+            "is a file, not a folder: nothing can be written into it",
+            location=Location(_shown(Path(path), root)),
+            hint="move the file away (pubkit makes the folder itself)",
+        ) from None
+    except OSError as err:
+        raise _os_problem(err, Path(path)) from None
+    return Path(path)
+
+
 def _os_problem(err: OSError, path: Path) -> EnvironmentProblem:
     if err.errno == errno.ENOSPC:
         hint = "free some disk space; the previous file is unchanged"

@@ -31,7 +31,7 @@ from .catalog.store import po_path
 from .config import Config
 from .errors import InputError, Location, MissingError, PubkitError
 from .fingerprint import HashCache, sha256_bytes
-from .fsio import atomic_write, inside_project, printable
+from .fsio import atomic_write, inside_project, make_dir, printable
 from .model import SLUG_RE
 from .jobs import Result, Task, default_workers, run_local
 from .project import article_paths
@@ -242,7 +242,7 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
         _remove_leftovers(cfg)
         built: list[Path] = []
         if todo:
-            cfg.dist.mkdir(parents=True, exist_ok=True)
+            make_dir(cfg.root, cfg.dist, what="dist/")
             built = _render(cfg, todo, cache, workers, log, progress, executor or _local_executor)
         rewritten = sync_checksums(cfg, cache)
     finally:
