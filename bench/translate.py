@@ -377,7 +377,7 @@ def rerun_after_edit(folder: Path) -> dict:
         from pubkit.commands import update as upd
     except ImportError as err:
         return {"status": f"not measured: {err}"}
-    from pubkit.errors import NotBuiltError
+    from pubkit.errors import PubkitError
     from pubkit.mt import argos
 
     scratch = WORK / "scratch-project"
@@ -424,7 +424,7 @@ def rerun_after_edit(folder: Path) -> dict:
             t = time.perf_counter()
             cmd.run(root=scratch)
             second = time.perf_counter() - t
-        except NotBuiltError as err:
+        except PubkitError as err:
             return {"status": f"not measured: {err.message}"}
     finally:
         argos.load = original
