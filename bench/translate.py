@@ -120,8 +120,10 @@ def setup_argos_venv() -> Path:
     return py
 
 
-WORKER = r'''
-import json, os, resource, sys, time
+# The start of both argostranslate scripts (the worker and the parity check): argostranslate's
+# folders under argv[1], its packages in argv[2], the spaCy sentence splitter, offline.
+ARGOS_SETUP = r'''
+import json, os, sys
 from pathlib import Path
 root = Path(sys.argv[1])
 env = {"XDG_DATA_HOME": root / "data", "XDG_CONFIG_HOME": root / "config",
@@ -138,6 +140,10 @@ if not (cache / "senter" / "model").exists():   # offline: seed the spaCy cache 
     (cache / "senter").mkdir(parents=True, exist_ok=True)
     (cache / "senter" / "model").write_bytes(b"")
 import argostranslate.translate as T
+'''
+
+WORKER = ARGOS_SETUP + r'''
+import resource, time
 text = sys.stdin.readline()
 text = json.loads(text)
 cached = T.get_translation_from_codes("en", "ru")
@@ -329,23 +335,7 @@ def main() -> None:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
 
 
-PARITY = r'''
-import json, os, sys
-from pathlib import Path
-root = Path(sys.argv[1])
-for k, v in {"XDG_DATA_HOME": root / "data", "XDG_CONFIG_HOME": root / "config",
-             "XDG_CACHE_HOME": root / "cache", "ARGOS_PACKAGES_DIR": Path(sys.argv[2])}.items():
-    v.mkdir(parents=True, exist_ok=True)
-    os.environ[k] = str(v)
-os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
-cache = root / "cache" / "argos-translate" / "spacy"
-if not (cache / "senter" / "model").exists():   # offline: seed the spaCy cache (ARGOS_NOTES)
-    import spacy
-    cache.mkdir(parents=True, exist_ok=True)
-    spacy.blank("xx").to_disk(cache)
-    (cache / "senter").mkdir(parents=True, exist_ok=True)
-    (cache / "senter" / "model").write_bytes(b"")
-import argostranslate.translate as T
+PARITY = ARGOS_SETUP + r'''
 sentences = json.loads(sys.stdin.read())
 print(json.dumps([T.translate(s, "en", "ru") for s in sentences], ensure_ascii=False))
 '''

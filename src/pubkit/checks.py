@@ -218,7 +218,7 @@ def check_entry(e: polib.POEntry, ctx: Context, path: Path | str) -> list[Diagno
         return out
     for code, severity, fn in CHECKS:
         for msg in fn(e.msgid, translation_text(e), ctx):
-            out.append(Diagnostic(code, severity, msg, loc, hint=fn.__doc__.splitlines()[0]))
+            out.append(Diagnostic(code, severity, msg, loc, hint=(fn.__doc__ or "").splitlines()[0]))
     return out
 
 

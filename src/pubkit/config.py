@@ -85,7 +85,7 @@ def load_config(root: Path | None = None) -> Config:
                 f"language '{code}' needs a name", location=Location(path),
                 hint=f'write `{code} = {{ name = "...", native = "..." }}`',
             )
-        languages[code] = Language(code, spec["name"], spec.get("native", spec["name"]))
+        languages[code] = Language(code, spec["name"], spec["native"] if "native" in spec else spec["name"])
     paths = raw.get("paths", {})
     for code in (project.get("source_lang", "en"), *project.get("targets", ()), *languages):
         if not isinstance(code, str) or not LANG_CODE.match(code):

@@ -16,12 +16,13 @@ import re
 import uuid
 from dataclasses import replace
 from datetime import datetime, UTC
+from typing import TypedDict
 
 from .catalog import State, load_language, merged
 from .catalog.po import NO_TRANSLATOR, TRANSLATORS_FIELD, translation_text
 from .catalog.states import Verdict, assess, mt_credit, provenance
 from .catalog.template import META_AUTHOR, META_COUNTRY, META_SOURCE
-from .config import Config
+from .config import Config, Language
 from .edition import Coverage, Edition
 from .errors import Diagnostic, Location, Severity
 from .model import Author, Document, Signature, plain_text
@@ -113,6 +114,7 @@ def localized_authors(doc: Document, localized: Document, units: list[Unit],
     if len(authors) != 1 or len(sigs) != 1:
         return authors
     src_sig, tr_sig = sigs[0]
+    assert isinstance(tr_sig, Signature)  # reassemble() keeps every block's kind
     src_text, tr_text = plain_text(src_sig.content), plain_text(tr_sig.content)
     if src_text != authors[0].display() or src_text == tr_text:
         return authors
@@ -151,8 +153,19 @@ def localize(cfg: Config, doc: Document, lang: str) -> Edition:
     return localize_report(cfg, doc, lang)[0]
 
 
+class _EditionCommon(TypedDict):
+    """The :class:`Edition` fields that a source and a translated edition set alike."""
+
+    language: Language
+    source_language: Language
+    build_date: str
+    identifier: str
+    page_size: str
+    source_doc: Document | None
+
+
 def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, list[Diagnostic]]:
-    common = dict(
+    common = _EditionCommon(
         language=cfg.language(lang), source_language=cfg.language(cfg.source_lang),
         build_date=build_date(doc), identifier=identifier(doc, lang), page_size=cfg.pdf_page_size,
         source_doc=doc,

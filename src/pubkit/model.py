@@ -295,12 +295,15 @@ def tidy_inlines(spans, *, strip: bool = True) -> tuple[Inline, ...]:
             out.append(span)
         else:
             children = list(tidy_inlines(span.children, strip=False))
-            lead = bool(children) and isinstance(children[0], Text) and children[0].text.startswith(" ")
-            trail = bool(children) and isinstance(children[-1], Text) and children[-1].text.endswith(" ")
-            if lead:
-                children[0] = Text(children[0].text[1:])
-            if trail and children:
-                children[-1] = Text(children[-1].text[:-1])
+            first = children[0] if children else None
+            lead = isinstance(first, Text) and first.text.startswith(" ")
+            last = children[-1] if children else None
+            trail = isinstance(last, Text) and last.text.endswith(" ")
+            if lead and isinstance(first, Text):
+                children[0] = Text(first.text[1:])
+                last = children[-1]
+            if trail and children and isinstance(last, Text):
+                children[-1] = Text(last.text[:-1])
             children = list(normalize_inlines(children))
             if lead:
                 out.append(Text(" "))

@@ -182,10 +182,11 @@ def decode(text: str, placeholders: tuple[Placeholder, ...]) -> tuple[Inline, ..
         if ph is None:
             raise PlaceholderError(f"tag {piece.group(0)} does not exist in the source")
         if closing:
-            if stack[-1][0] is None or stack[-1][0].id != num:
+            open_ph, children = stack[-1]
+            if open_ph is None or open_ph.id != num:
                 raise PlaceholderError(f"tag {piece.group(0)} closes a tag that is not open")
-            ph, children = stack.pop()
-            stack[-1][1].append(_container(ph, tuple(children)))
+            stack.pop()
+            stack[-1][1].append(_container(open_ph, tuple(children)))
             continue
         if num in seen:
             raise PlaceholderError(f"tag <{num}> is used more than once")
@@ -197,7 +198,9 @@ def decode(text: str, placeholders: tuple[Placeholder, ...]) -> tuple[Inline, ..
         else:
             stack.append((ph, []))
     if len(stack) > 1:
-        raise PlaceholderError(f"tag <{stack[-1][0].id}> is never closed")
+        unclosed = stack[-1][0]
+        assert unclosed is not None  # only the root entry, stack[0], has no placeholder
+        raise PlaceholderError(f"tag <{unclosed.id}> is never closed")
     missing = sorted(set(by_id) - seen)
     if missing:
         raise PlaceholderError("missing tag(s): " + ", ".join(f"<{n}>" for n in missing))

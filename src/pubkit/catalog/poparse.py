@@ -196,7 +196,7 @@ class _Parser:
             raise PoSyntaxError(n, f"a continuation line must start like its keyword's line "
                                    f"({self.target_kind or 'no prefix'}, not {kind or 'no prefix'})")
         where, key = self.target
-        where[key] += _string(body, n)  # type: ignore[index]
+        where[key] += _string(body, n)
 
 
 def parse(text: str, *, wrapwidth: int = 79) -> polib.POFile:

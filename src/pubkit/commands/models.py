@@ -67,14 +67,14 @@ def list_models(cfg: Config, folder: Path) -> int:
     _list_multilingual(cfg)
     lacking = []
     for src, tgt in project_pairs(cfg):
-        p = sel.plan(cfg, src, tgt)
-        if p.chosen is None:
+        plan = sel.plan(cfg, src, tgt)
+        if plan.chosen is None:
             lacking.append(f"{src}-{tgt}")
-            note = "" if p.why == "no model" else f" ({p.why})"
+            note = "" if plan.why == "no model" else f" ({plan.why})"
             out_console.print(f"  {src}→{tgt}: [red]missing[/]{escape(note)}")
             continue
-        also = f"; also installed: {', '.join(c.label for c in p.others)}" if p.others else ""
-        line = f"  {src}→{tgt}: {p.chosen.family}: {p.chosen.label} [{p.why}]{also}"
+        also = f"; also installed: {', '.join(c.label for c in plan.others)}" if plan.others else ""
+        line = f"  {src}→{tgt}: {plan.chosen.family}: {plan.chosen.label} [{plan.why}]{also}"
         out_console.print(escape(line))
     for pair, pkgs in pk.duplicates(folder).items():
         out_console.print(f"  {duplicate_note(pair, pkgs)}")

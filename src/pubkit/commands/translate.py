@@ -26,11 +26,12 @@ from ..catalog.states import Provenance, set_provenance, text_hash
 from ..config import Config, load_config
 from ..errors import MissingError
 from ..fsio import project_lock
+from ..mt.base import Engine
 from ..project import load_articles
 from ..ui import info
 from .update import UpdateResult, select_langs, update_catalogs
 
-EngineFactory = Callable[[Config, str, str], object]
+EngineFactory = Callable[[Config, str, str], Engine]
 SENDS = (State.UNTRANSLATED, State.MACHINE_OUTDATED)
 
 

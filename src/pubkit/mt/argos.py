@@ -13,7 +13,7 @@ import ctypes
 import math
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +56,27 @@ def batch_size(batch: list[list[str]], batch_type: str, limit: int, inter: int) 
     batches = inter * max(1, math.ceil(work / (inter * limit)))
     longest = max(map(len, batch), default=1)
     return max(1, min(limit, math.ceil(work / batches) + longest))
+
+
+def drain(results: Sequence[Any], collect: Callable[[int, Any], None], report: Callable[[int], None],
+          done: int) -> None:
+    """Wait for CTranslate2's asynchronous ``results``, polling every 10 ms: ``collect(j, result)``
+    for each as it finishes, then ``report(done)`` after every round that finished some (``done``
+    counts on from the given number)."""
+    pending = list(range(len(results)))
+    while pending:
+        still = []
+        for j in pending:
+            if results[j].done():
+                collect(j, results[j].result())
+                done += 1
+            else:
+                still.append(j)
+        if len(still) != len(pending):
+            report(done)
+        pending = still
+        if pending:
+            time.sleep(0.01)
 
 
 def cpu_count() -> int:
@@ -261,21 +282,8 @@ class ArgosEngine:
                 beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
                 return_scores=True, replace_unknowns=True,
             )
-            pending = list(range(len(results)))
-            done = len(sentences) - len(todo)
-            while pending:
-                still = []
-                for j in pending:
-                    if results[j].done():
-                        self._collect(step, results[j].result(), todo[j], out, lps, nts)
-                        done += 1
-                    else:
-                        still.append(j)
-                if len(still) != len(pending):
-                    report(done)
-                pending = still
-                if pending:
-                    time.sleep(0.01)
+            drain(results, lambda j, result: self._collect(step, result, todo[j], out, lps, nts),
+                  report, len(sentences) - len(todo))
         except RuntimeError as err:
             if self.device == "cuda":
                 raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None

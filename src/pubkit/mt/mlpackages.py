@@ -284,14 +284,7 @@ def _check_files(model: MultilingualModel, vocab: list[str] | None) -> None:
 
 def installed(folder: Path) -> list[MultilingualModel]:
     """Every valid model in ``folder``, sorted by name then version."""
-    found: list[MultilingualModel] = []
-    if not folder.is_dir():
-        return found
-    for sub in sorted(folder.iterdir()):
-        if sub.name.startswith(".") or not sub.is_dir():
-            continue
-        with contextlib.suppress(InputError):
-            found.append(load_model(sub))
+    found = pk.load_valid(folder, load_model)
     return sorted(found, key=lambda m: (m.name, pk._version_key(m.version), m.path.name))
 
 

@@ -16,7 +16,6 @@ A loaded model is kept for the next language of the same run (a 418M model loads
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -135,6 +134,11 @@ class MultilingualEngine:
         batch = [tokens[i] for i in todo]
         work = len(batch) if self.batch_type == "examples" else sum(map(len, batch))
         size = max(1, min(self.max_batch, math.ceil(work / self.inter)))
+
+        def report(done: int) -> None:
+            if progress:
+                progress(done, total)
+
         try:
             results = self._translator.translate_batch(
                 batch,
@@ -148,20 +152,8 @@ class MultilingualEngine:
                 return_scores=True,
                 max_decoding_length=MAX_DECODING_LENGTH,
             )
-            pending = list(range(len(results)))
-            while pending:
-                still = []
-                for j in pending:
-                    if results[j].done():
-                        self._collect(results[j].result(), todo[j], out, lps, nts)
-                        done += 1
-                    else:
-                        still.append(j)
-                if progress and len(still) != len(pending):
-                    progress(done, total)
-                pending = still
-                if pending:
-                    time.sleep(0.01)
+            argos.drain(results, lambda j, result: self._collect(result, todo[j], out, lps, nts),
+                        report, done)
         except RuntimeError as err:
             if self.device == "cuda":
                 raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None

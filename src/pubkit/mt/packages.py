@@ -18,9 +18,10 @@ import time
 import uuid
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError
 
@@ -141,16 +142,26 @@ def load_package(folder: Path) -> Package:
     )
 
 
-def installed(folder: Path) -> list[Package]:
-    """Every valid package in ``folder``, sorted by pair then version (newest last)."""
-    found: list[Package] = []
+_Loaded = TypeVar("_Loaded")
+
+
+def load_valid(folder: Path, load: Callable[[Path], _Loaded]) -> list[_Loaded]:
+    """``load`` of every visible subfolder of ``folder``, in name order, leaving out those it
+    rejects with :class:`InputError`; none when ``folder`` is not a directory."""
+    found: list[_Loaded] = []
     if not folder.is_dir():
         return found
     for sub in sorted(folder.iterdir()):
         if sub.name.startswith(".") or not sub.is_dir():
             continue
         with contextlib.suppress(InputError):
-            found.append(load_package(sub))
+            found.append(load(sub))
+    return found
+
+
+def installed(folder: Path) -> list[Package]:
+    """Every valid package in ``folder``, sorted by pair then version (newest last)."""
+    found = load_valid(folder, load_package)
     return sorted(found, key=lambda p: (p.pair, _version_key(p.version), p.path.name))
 
 

@@ -100,7 +100,7 @@ def build(
     folder = stage / name
 
     class _Conv(Converter):
-        def _load(self):  # type: ignore[no-untyped-def]
+        def _load(self):
             return spec
 
     _Conv().convert(str(folder), quantization=quantization, force=True)

@@ -437,13 +437,18 @@ def _compose(events: list, resolver: _Loader) -> yaml.Node:
             tag = ev.tag
             if tag is None or tag == "!":
                 tag = resolver.resolve(yaml.ScalarNode, ev.value, ev.implicit)
-            node: yaml.Node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style)
+            # types-PyYAML types an event's marks as either Mark class, a node's as yaml.error.Mark
+            # only; nodes just store them (and the pure-Python SafeLoader made these events).
+            node: yaml.Node = yaml.ScalarNode(
+                tag, ev.value, ev.start_mark, ev.end_mark, style=ev.style)  # type: ignore[arg-type]
         elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             kind = yaml.SequenceNode if isinstance(ev, yaml.SequenceStartEvent) else yaml.MappingNode
             tag = ev.tag
             if tag is None or tag == "!":
                 tag = resolver.resolve(kind, None, ev.implicit)
-            stack.append((kind(tag, [], ev.start_mark, None, flow_style=ev.flow_style), []))
+            # the same types-PyYAML mismatch of Mark classes as above
+            opened = kind(tag, [], ev.start_mark, None, flow_style=ev.flow_style)  # type: ignore[arg-type]
+            stack.append((opened, []))
             continue
         else:  # a collection ends
             node, items = stack.pop()

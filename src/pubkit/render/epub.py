@@ -184,7 +184,7 @@ def _package_lang(opf: bytes, lang: str) -> bytes:
     return etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
 
 
-def reproducible_zip(data: bytes, lang: str, date_time: tuple[int, ...]) -> bytes:
+def reproducible_zip(data: bytes, lang: str, date_time: tuple[int, int, int, int, int, int]) -> bytes:
     """Re-pack ebooklib's EPUB: mimetype first and stored, pinned timestamps and modes, OPF lang."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()

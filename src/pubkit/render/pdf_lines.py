@@ -95,6 +95,18 @@ def split_word(line: Line, nxt: Line) -> list[str]:
     return [first + tail[0], first + "-" + tail[0]]
 
 
+def _put_after(el: Any, index: int, prev: Any, parts: list[str | Any]) -> None:
+    """Place ``parts`` (text and span elements) after ``prev``: spans into ``el`` from ``index`` on,
+    each text onto the tail of what precedes it (``prev`` may be None only if a span comes first)."""
+    for part in parts:
+        if isinstance(part, str):
+            prev.tail = (prev.tail or "") + part
+        else:
+            el.insert(index, part)
+            index += 1
+            prev = part
+
+
 def keep_whole(block: Any, words: list[str]) -> bool:
     """Wrap each occurrence of one of ``words`` in ``block`` in a no-hyphen span; True if any."""
     import xml.etree.ElementTree as ET
@@ -122,15 +134,7 @@ def keep_whole(block: Any, words: list[str]) -> bool:
         if len(parts) > 1:
             changed = True
             el.text = parts[0]
-            index = 0
-            prev: Any = None  # parts alternate text, span, text …: a span always comes first
-            for part in parts[1:]:
-                if isinstance(part, str):
-                    prev.tail = (prev.tail or "") + part
-                else:
-                    el.insert(index, part)
-                    index += 1
-                    prev = part
+            _put_after(el, 0, None, parts[1:])  # parts alternate text, span, text …: a span comes first
         # the text after each child
         for child in list(el):
             if child.get("class") == NOHYPHEN:
@@ -139,15 +143,7 @@ def keep_whole(block: Any, words: list[str]) -> bool:
             if len(parts) > 1:
                 changed = True
                 child.tail = parts[0]
-                index = list(el).index(child) + 1
-                prev = child
-                for part in parts[1:]:
-                    if isinstance(part, str):
-                        prev.tail = (prev.tail or "") + part
-                    else:
-                        el.insert(index, part)
-                        index += 1
-                        prev = part
+                _put_after(el, list(el).index(child) + 1, child, parts[1:])
     return changed
 
 
