@@ -25,9 +25,11 @@ from .base import Draft, Progress
 
 BEAM_SIZE = 4  # argostranslate's defaults: they shape the output, keep them
 LENGTH_PENALTY = 0.2
-# CPU batches of up to 1024 source tokens (CTranslate2 sorts by length, so batches hold
-# similar lengths and waste little padding), as many per parallel translator (see batch_size).
-CPU_BATCH = ("tokens", 1024)
+# CPU batches of 16 sentences (CTranslate2 sorts by length, so batches hold similar lengths and
+# waste little padding), spread over the parallel translators (see batch_size). Of the direct
+# translate_batch settings the bench tries on 2 cores, 16 examples per batch was the fastest in
+# both recorded runs (bench/README.md, "Translation"); 1024-token batches were 5-10% slower.
+CPU_BATCH = ("examples", 16)
 CUDA_BATCH = ("examples", 256)
 # A run of at least this many sentences measures, on its own first sentences, which CPU thread plan
 # is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice. The probe
