@@ -298,7 +298,7 @@ def book_edition(cfg: Config, coll: Collection, editions: dict[str, Edition], la
     loc_book = _book(loc_meta, coll, loc_docs, [tr.get(p.title, p.title) for p in coll.parts],
                      {s: t_lang.date(d.meta.date) if d.meta.date else "" for s, d in loc_docs.items()})
     # passages the members printed in the source language, as (kind, text) in the book
-    shown_src: set[tuple[str, str]] = {("heading", s) for s in left} | {("title", s) for s in left}
+    shown_src = {(kind, s) for s in left for kind in ("title", "subtitle", "heading")}
     for e in editions.values():
         for u in segment(src_docs[e.doc.meta.slug]):
             if u.key in e.untranslated_keys:
@@ -312,5 +312,5 @@ def book_edition(cfg: Config, coll: Collection, editions: dict[str, Edition], la
         translators=tuple(translators), machine_credits=tuple(credits), untranslated_keys=untranslated,
         build_date=max(e.build_date for e in editions.values()),
         identifier="urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pubkit:collection:{coll.name}:{lang}")),
-        page_size=first.page_size, source_doc=src_book,
+        page_size=first.page_size, source_doc=src_book, toc_depth=2 if coll.has_parts else 1,
     )
