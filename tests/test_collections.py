@@ -39,7 +39,8 @@ def built(tmp_path_factory):
     for name in ("seeds", "translations", "templates"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "tests" / "data" / "sample.md", project / "seeds" / "sample.md")
-    shutil.copy(ROOT / "tests" / "articles" / "footnotes-plain.txt", project / "seeds" / "footnotes-plain.txt")
+    shutil.copy(ROOT / "tests" / "articles" / "footnotes-plain.txt",
+                project / "seeds" / "footnotes-plain.txt")
     (project / "collections").mkdir()
     (project / "collections" / "pamphlet.yaml").write_text(BOOK, encoding="utf-8")
     # the collection's title translated for ru (its own PO file)

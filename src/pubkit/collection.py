@@ -147,7 +147,8 @@ def read_collection(cfg: Config, path: Path) -> Collection:
         parts = tuple(Part(p.title, tuple(p.articles)) for p in data.parts)
     else:
         parts = (Part("", tuple(data.articles or ())),)
-    return Collection(name, shown, data.title, data.subtitle, data.intro, parts, data.parts is not None, lines)
+    return Collection(name, shown, data.title, data.subtitle, data.intro, parts,
+                      data.parts is not None, lines)
 
 
 def _schema_error(err: ValidationError, shown: Path, lines: MetaLines) -> InputError:
