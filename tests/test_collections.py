@@ -110,6 +110,10 @@ def test_noop_rebuilds_nothing_and_member_edit_rebuilds_book(built):
     po.write_text(po.read_text() + '\nmsgid "Background"\nmsgstr "Предыстория"\n', encoding="utf-8")
     todo, _ = plan(cfg)
     assert {j.out.name for j in todo} == {"pamphlet.ru.epub", "pamphlet.ru.pdf"}
+    again = build(cfg, langs=["ru"])  # only the Russian book is rebuilt, with the new part title
+    assert {p.name for p in again.built} == {"pamphlet.ru.epub", "pamphlet.ru.pdf"}
+    with zipfile.ZipFile(cfg.dist / "pamphlet.ru.epub") as z:
+        assert "Предыстория" in z.read("EPUB/nav.xhtml").decode()
     seed = cfg.root / "seeds" / "footnotes-plain.txt"
     seed.write_text(seed.read_text() + "\nOne more paragraph.\n", encoding="utf-8")
     todo, _ = plan(cfg)
@@ -138,3 +142,10 @@ def test_bad_collection_files(project, text, err, line, hint):
     assert str(e.location.path).endswith("book.yaml") and e.location.line == line, e
     assert hint in f"{e} {e.hint}"
     assert e.exit_code == (65 if err is InputError else 66)
+
+
+def test_collection_named_like_an_article_is_refused(project):
+    (project / "collections").mkdir()
+    (project / "collections" / f"{SEED}.yaml").write_text(f"title: X\narticles: [{SEED}]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="name of an article"):
+        plan(load_config(project))
