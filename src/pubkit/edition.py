@@ -53,3 +53,5 @@ class Edition:
     # The original document, for renderers: its title for the colophon, and its unit keys
     # (``untranslated_keys`` are keys of the source's units). None: derive from ``doc``.
     source_doc: Document | None = None
+    # levels of headings the EPUB's contents nests (2: a collection's parts, then its articles)
+    toc_depth: int = 1

@@ -55,6 +55,7 @@ class Job:
     out: Path
     fingerprint: str
     source: Path | None = None
+    collection: bool = False  # a book of several articles (collections/<name>.yaml)
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,42 @@ def plan(cfg: Config, langs=None, article=None, formats=None, *,
                     fresh.append(job)
                 else:
                     todo.append(job)
+    if not article:
+        _plan_collections(cfg, langs, formats, cache, shared, slugs, manifest, todo, fresh)
     if own_cache:
         cache.save()
     return todo, fresh
+
+
+def _plan_collections(cfg: Config, langs: list[str], formats: list[str], cache: HashCache, shared: str,
+                      slugs: list[tuple[Path, str]], manifest: dict, todo: list[Job], fresh: list[Job]) -> None:
+    """Jobs for every collection's books (``collections/<name>.yaml``): stale when the file,
+    any member's inputs or the collection's PO file changed (see :mod:`pubkit.collection`)."""
+    from .collection import check_members, collection_paths, po_file, read_collection
+
+    by_slug = {s: src for src, s in slugs}
+    for path in collection_paths(cfg):
+        coll = read_collection(cfg, path)
+        check_members(coll, set(by_slug))
+        for lang in langs:
+            inputs = [cache.digest(path)]
+            for slug in coll.members():
+                src = by_slug[slug]
+                inputs += [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX))]
+                if lang != cfg.source_lang:
+                    inputs.append(cache.digest(po_path(cfg, lang, slug)))
+            if lang != cfg.source_lang:
+                inputs.append(cache.digest(po_file(cfg, lang, coll.name)))
+            for fmt in formats:
+                out = output_path(cfg, coll.name, lang, fmt)
+                fp = edition_fingerprint(shared, "collection:" + coll.name, lang, fmt, inputs)
+                job = Job(coll.name, lang, fmt, out, fp, path, collection=True)
+                rec = manifest.get(out.name)
+                if (isinstance(rec, dict) and rec.get("fingerprint") == fp and rec.get("sha256")
+                        and rec["sha256"] == cache.digest(out)):
+                    fresh.append(job)
+                else:
+                    todo.append(job)
 
 
 def tasks_of(todo: list[Job]) -> list[Task]:
@@ -243,7 +277,12 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
         built: list[Path] = []
         if todo:
             make_dir(cfg.root, cfg.dist, what="dist/")
-            built = _render(cfg, todo, cache, workers, log, progress, executor or _local_executor)
+            books = [j for j in todo if j.collection]
+            singles = [j for j in todo if not j.collection]
+            if singles:
+                built = _render(cfg, singles, cache, workers, log, progress, executor or _local_executor)
+            if books:
+                built += _render_collections(cfg, books, cache, log)
         rewritten = sync_checksums(cfg, cache)
     finally:
         cache.save()
@@ -282,6 +321,49 @@ def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None,
     return built
 
 
+def _render_collections(cfg: Config, todo: list[Job], cache: HashCache, log) -> list[Path]:
+    """Render the stale collection books in this process (each member localized once per
+    language), writing each file atomically as the article editions are."""
+    import tempfile
+
+    from .collection import book_edition, read_collection
+    from .localize import localize
+    from .readers import read_article
+    from .render import render_edition
+
+    manifest = _load_manifest(cfg)
+    sources = {s: src for src, s in article_slugs(cfg, cache, shared_fingerprint(cfg, cache))}
+    built: list[Path] = []
+    try:
+        for name in dict.fromkeys(j.slug for j in todo):
+            jobs = [j for j in todo if j.slug == name]
+            coll = read_collection(cfg, jobs[0].source)  # type: ignore[arg-type]
+            docs = {s: read_article(sources[s], cfg.root) for s in coll.members()}
+            for lang in dict.fromkeys(j.lang for j in jobs):
+                edition = book_edition(cfg, coll, {s: localize(cfg, d, lang) for s, d in docs.items()}, lang)
+                for job in (j for j in jobs if j.lang == lang):
+                    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{lang}.", suffix=f".{job.fmt}.part",
+                                               dir=cfg.dist)
+                    os.close(fd)
+                    try:
+                        render_edition(job.fmt, edition, cfg, Path(tmp))
+                        data = Path(tmp).read_bytes()
+                    finally:
+                        Path(tmp).unlink(missing_ok=True)
+                    inside_project(cfg.root, job.out, what=f"the {job.fmt} book '{name}'", for_write=True)
+                    atomic_write(job.out, data, root=cfg.root)
+                    sha = sha256_bytes(data)
+                    cache.remember(job.out, sha)
+                    manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
+                    built.append(job.out)
+                    if log:
+                        log(f"built {job.out.relative_to(cfg.root)}")
+    finally:
+        if built:
+            _save_manifest(cfg, manifest)
+    return built
+
+
 def _save_manifest(cfg: Config, manifest: dict) -> None:
     atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True), root=cfg.root)
 
@@ -306,7 +388,8 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
     own_cache = cache is None
     cache = cache or HashCache(cfg.root)
     slugs = article_slugs(cfg, cache, shared_fingerprint(cfg, cache))
-    current = {f"{slug}.{lang}.{fmt}" for _, slug in slugs for lang in cfg.edition_langs for fmt in FORMATS}
+    names = [slug for _, slug in slugs] + _collection_names(cfg)
+    current = {f"{name}.{lang}.{fmt}" for name in names for lang in cfg.edition_langs for fmt in FORMATS}
     lines = []
     for p in sorted(cfg.dist.iterdir()):
         if p.name in current and p.name.isprintable() and p.is_file() and not p.is_symlink():
@@ -324,6 +407,13 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
     if own_cache:
         cache.save()
     return True
+
+
+def _collection_names(cfg: Config) -> list[str]:
+    """Names of the collections (by file name: their books' names), without reading them."""
+    from .collection import collection_paths
+
+    return [p.stem for p in collection_paths(cfg) if SLUG_RE.match(p.stem)]
 
 
 def write_checksums(cfg: Config) -> None:

@@ -56,6 +56,8 @@ def stray_files(cfg: Config, slugs: set[str]) -> list[Diagnostic]:
                 f"PO file for language '{parts[0]}', which is not a target in {CONFIG_NAME}", Location(shown),
                 hint=f"add '{parts[0]}' to `targets` in {CONFIG_NAME}, or move the folder out of translations/",
             ))
+        elif path.name.endswith(".collection.po"):
+            continue  # a collection's own strings (pubkit.collection)
         elif path.stem not in slugs:
             found.append(Diagnostic(
                 "po-orphan", Severity.WARNING,

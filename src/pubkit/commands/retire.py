@@ -91,8 +91,11 @@ def move_editions(cfg: Config, slug: str, files: list[Path], result: RetireResul
 def tidy_dist(cfg: Config) -> list[Path]:
     """Move editions of articles no longer in seeds/ out of dist/ (to .pubkit/retired/),
     so dist/ and SHA256SUMS only ever hold current articles; returns where they went."""
+    from ..collection import collection_paths
+
     result = RetireResult()
-    slugs = set(current_slugs(cfg))
+    books = {p.stem for p in collection_paths(cfg)}  # a collection's books are current too
+    slugs = set(current_slugs(cfg)) | books
     for p in stray_editions(cfg, slugs):
         slug = p.name.rsplit(".", 2)[0]
         move_editions(cfg, slug, [p], result)

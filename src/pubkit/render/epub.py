@@ -58,11 +58,20 @@ def _nav_entries(ctx: dict) -> list[dict]:
     # deeper headings go under the preceding top-level one
     current = None
     out_sections = []
+    # a book with parts (pubkit.collection, ``toc_depth`` 2): level-2 headings (its articles)
+    # go under their part, deeper ones under their article
+    deep = ctx.get("toc_depth", 1) >= 2
+    article = None
     for e in ctx["toc"]:
         entry = {"href": f"text.xhtml#{e.id}", "title": e.title, "children": []}
         if e.level == 1 or current is None:
-            current = entry
+            current, article = entry, None
             out_sections.append(entry)
+        elif deep and e.level == 2:
+            article = entry
+            current["children"].append(entry)
+        elif deep and article is not None:
+            article["children"].append(entry)
         else:
             current["children"].append(entry)
     del sections

@@ -377,6 +377,7 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "blocks": blocks,
         "notes": note_views,
         "toc": toc,
+        "toc_depth": edition.toc_depth,
         "coverage": cov,
         "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
         "machine_credits": [own(c) for c in edition.machine_credits],
