@@ -36,6 +36,7 @@ READ_LIMITS: dict[str, int] = {
     "template": 64 * MB,  # templates/ holds fonts too
     "glossary": 10 * MB,
     "manifest": 10 * MB,
+    "image": 20 * MB,  # a local image an article embeds (pubkit.images)
 }
 
 
