@@ -235,8 +235,9 @@ def test_command_line_says_where_and_exits_65_without_a_traceback(project):
     article(project, src=_symlink_out(project))
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     cli = "import sys; from pubkit.cli import main; sys.argv[0] = 'pubkit'; main()"
-    run = subprocess.run([sys.executable, "-c", cli, "build", "--article", SLUG, "--lang", "en", "--format", "epub"],
-                         cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    args = ["build", "--article", SLUG, "--lang", "en", "--format", "epub"]
+    run = subprocess.run([sys.executable, "-c", cli, *args], cwd=project, env=env, capture_output=True,
+                         text=True, timeout=300)
     assert run.returncode == ExitCode.INPUT, run.stderr
     assert f"seeds/figure.md:{IMAGE_LINE}" in run.stderr and "hint:" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
@@ -308,7 +309,8 @@ def _varied(project: Path) -> dict[str, bytes]:
     from PIL import Image
 
     made = {}
-    for rel, fmt in (("images/map.png", "PNG"), ("images/flag anim.gif", "GIF"), ("photos/crowd.jpeg", "JPEG")):
+    kinds = (("images/map.png", "PNG"), ("images/flag anim.gif", "GIF"), ("photos/crowd.jpeg", "JPEG"))
+    for rel, fmt in kinds:
         path = project / "seeds" / rel
         path.parent.mkdir(exist_ok=True)
         buf = io.BytesIO()
@@ -324,8 +326,9 @@ def test_images_in_quotes_lists_with_spaces_jpeg_gif_and_repeats(project):
     cfg = load_config(project)
     build(cfg, langs=["en"], article=SLUG, formats=["epub"], workers=1)
     opf, text, files = epub_parts(cfg.dist / f"{SLUG}.en.epub")
-    assert sorted(files.values()) == sorted(made.values()), "each file once, whatever the number of references"
-    kinds = sorted(re.findall(r'href="images/figure-[0-9a-f]{16}\.(\w+)" id="[^"]+" media-type="([^"]+)"', opf))
+    assert sorted(files.values()) == sorted(made.values()), "each file once, however often it is shown"
+    item = r'href="images/figure-[0-9a-f]{16}\.(\w+)" id="[^"]+" media-type="([^"]+)"'
+    kinds = sorted(re.findall(item, opf))
     assert kinds == [("gif", "image/gif"), ("jpg", "image/jpeg"), ("png", "image/png")]
     alts = re.findall(r'<img src="images/figure-[^"]+" alt="([^"]+)" />', text)
     assert alts == ["First, a PNG", "A GIF in a quotation", "A JPEG in a list item", "The map once more"]

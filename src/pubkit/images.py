@@ -141,7 +141,8 @@ def load_image(root: Path, article: Path, block: Image, where_file: Path | str) 
         data = read_bounded(path, "image", root=root)
     except FileNotFoundError:
         raise MissingError(f"the image '{shown}' does not exist (looked for {path})", location=where,
-                           hint="put the file there, or fix the path (it is relative to the article)") from None
+                           hint="put the file there, or fix the path (it is relative to the article)",
+                           ) from None
     except InputError as err:
         limit = READ_LIMITS["image"] // MB
         raise _refuse(f"the image '{shown}' {err.message}", where,

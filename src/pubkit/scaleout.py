@@ -117,7 +117,7 @@ def _image_files(root: Path, src: Path) -> dict[str, bytes]:
     doc = read_article(src, root)
     if not any(True for _ in image_blocks(doc)):
         return {}
-    out = {}
+    out: dict[str, bytes] = {}
     for image in load_images(root, src, doc, display_path(src, root)):
         rel = os.path.relpath(os.path.normpath(src.parent / local_path(image.src)), root)
         out[rel] = image.data
