@@ -358,3 +358,12 @@ def test_ray_build_carries_the_images_and_matches_the_local_build(project, tmp_p
     for fmt in ("epub", "pdf"):
         name = f"{SLUG}.en.{fmt}"
         assert (twin / "dist" / name).read_bytes() == (project / "dist" / name).read_bytes(), name
+
+
+def test_untranslated_alt_text_is_marked_in_the_source_language(project):
+    with_image(project)
+    cfg = load_config(project)
+    build(cfg, langs=["ru"], article=SLUG, formats=["epub"], workers=1)  # no ru translation yet
+    _, text, files = epub_parts(cfg.dist / f"{SLUG}.ru.epub")
+    name = next(iter(files)).removeprefix("EPUB/")
+    assert f'<img src="{name}" alt="{ALT}" lang="en" xml:lang="en" />' in text
