@@ -38,6 +38,16 @@ class Coverage:
 
 
 @dataclass(frozen=True)
+class EmbeddedImage:
+    """A local image an edition carries (checked and read by :func:`pubkit.images.load_images`)."""
+
+    src: str  # the address as the source writes it (the :class:`~pubkit.model.Image`'s ``src``)
+    name: str  # its path inside the edition, by content: "images/figure-<sha256 prefix>.png"
+    media_type: str  # image/png, image/jpeg or image/gif (from the bytes)
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Edition:
     doc: Document  # localized: meta.lang is the edition's language
     language: Language
@@ -55,3 +65,6 @@ class Edition:
     source_doc: Document | None = None
     # levels of headings the EPUB's contents nests (2: a collection's parts, then its articles)
     toc_depth: int = 1
+    # the article's local images, embedded by both renderers (an Image whose src is not here
+    # is printed as its description, as a remote image is)
+    images: tuple[EmbeddedImage, ...] = ()

@@ -42,6 +42,7 @@ class HashCache:
         self.path = self.root / CACHE
         self.entries: dict[str, list] = {}
         self.slugs: dict[str, str] = {}  # "sha(source)+sha(sidecar)" -> slug, see pipeline
+        self.images: dict[str, list[str]] = {}  # same key -> the local image files it names
         self.extra: dict[str, object] = {}  # other small records (publish's clean states)
         self.dirty = False
         self.hashed = 0  # files actually read (for tests and benchmarks)
@@ -50,6 +51,7 @@ class HashCache:
             if data.get("version") == VERSION:
                 self.entries = dict(data["files"])
                 self.slugs = dict(data.get("slugs", {}))
+                self.images = dict(data.get("images", {}))
                 self.extra = dict(data.get("extra", {}))
 
     def _name(self, path: Path) -> str:
@@ -94,7 +96,8 @@ class HashCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        data = {"version": VERSION, "files": self.entries, "slugs": self.slugs, "extra": self.extra}
+        data = {"version": VERSION, "files": self.entries, "slugs": self.slugs, "images": self.images,
+                "extra": self.extra}
         with contextlib.suppress(Exception):  # a cache that cannot be written costs time, not results
             atomic_write(self.path, json.dumps(data, separators=(",", ":"), sort_keys=True))
             self.dirty = False

@@ -36,6 +36,7 @@ READ_LIMITS: dict[str, int] = {
     "template": 64 * MB,  # templates/ holds fonts too
     "glossary": 10 * MB,
     "manifest": 10 * MB,
+    "image": 20 * MB,  # a local image an article embeds (pubkit.images)
 }
 
 
@@ -139,7 +140,8 @@ def read_bounded(path: Path, kind: str, *, root: Path | None = None) -> bytes:
 def _check_size(size: int, limit: int, kind: str, shown: Path) -> None:
     if size > limit:
         raise InputError(
-            f"is larger than {limit // MB} MB, the limit for a {kind} file; not read",
+            f"is larger than {limit // MB} MB, the limit for {'an' if kind[0] in 'aeiou' else 'a'} "
+            f"{kind} file; not read",
             location=Location(shown), hint=f"a {kind} file is normally far smaller: is this the right file?",
         )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import os
 import signal
 import sys
@@ -71,7 +72,8 @@ _configs: dict[str, object] = {}
 
 
 def render_task(root: str, task: Task, scratch: str | None = None) -> dict[str, bytes]:
-    """Worker: read the article, localize it once, render each format; the files' bytes.
+    """Worker: read the article (and its local images), localize it once, render each format;
+    the files' bytes.
 
     ``scratch``: where the renderers' temporary files go (``dist/`` locally, so nothing is
     written outside the project; None: the system's temporary folder, on a Ray node).
@@ -79,8 +81,10 @@ def render_task(root: str, task: Task, scratch: str | None = None) -> dict[str, 
     import tempfile
 
     from .config import load_config
+    from .images import image_blocks, load_images
     from .localize import localize
     from .readers import read_article
+    from .readers.source import display_path
     from .render import render_edition
 
     cfg = _configs.get(root)
@@ -88,6 +92,10 @@ def render_task(root: str, task: Task, scratch: str | None = None) -> dict[str, 
         cfg = _configs[root] = load_config(Path(root))
     doc = read_article(Path(task.source), cfg.root)  # type: ignore[attr-defined]
     edition = localize(cfg, doc, task.lang)  # type: ignore[arg-type]
+    if any(True for _ in image_blocks(doc)):  # the article's local images, checked and read once
+        shown = display_path(Path(task.source), cfg.root)  # type: ignore[attr-defined]
+        images = load_images(cfg.root, Path(task.source), doc, shown)  # type: ignore[attr-defined]
+        edition = dataclasses.replace(edition, images=images)
     out: dict[str, bytes] = {}
     for fmt in task.formats:
         fd, tmp = tempfile.mkstemp(prefix=f".{task.slug}.{task.lang}.", suffix=f".{fmt}.part", dir=scratch)

@@ -2,7 +2,7 @@
 
 ``build`` plans the whole project as one job graph: every stale edition (article ×
 language × format) of every article. An edition is stale when a fingerprint of its
-inputs changed (the source and its metadata, the language's PO file, templates and fonts,
+inputs changed (the source and its metadata, its local images, the language's PO file, templates and fonts,
 ``pubkit.toml``, pubkit's own code, ``SOURCE_DATE_EPOCH``) or its output file is missing
 or was altered. Fingerprints are SHA-256 of file bytes, cached by stat in ``.pubkit/``
 (:mod:`pubkit.fingerprint`), and an article's slug is cached with its source's hash, so a
@@ -126,14 +126,16 @@ def article_slugs(cfg: Config, cache: HashCache, salt: str = "") -> list[tuple[P
     seen: dict[str, Path] = {}
     used: set[str] = set()
     for src in article_paths(cfg):
-        key = f"{salt}\0{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+        key = _article_key(cfg, cache, src, salt)
         used.add(key)
         slug = cache.slugs.get(key)
-        if slug is None:
+        if slug is None or key not in cache.images:
+            from .images import referenced_files
             from .readers import read_article  # only for new bytes: a no-op parses nothing
 
-            slug = read_article(src, cfg.root).meta.slug
-            cache.slugs[key] = slug
+            doc = read_article(src, cfg.root)
+            slug = cache.slugs[key] = doc.meta.slug
+            cache.images[key] = [os.path.relpath(p, cfg.root) for p in referenced_files(doc, src)]
             cache.dirty = True
         if slug in seen:
             raise InputError(
@@ -146,6 +148,29 @@ def article_slugs(cfg: Config, cache: HashCache, salt: str = "") -> list[tuple[P
     for k in [k for k in cache.slugs if k not in used]:  # edited or removed articles
         del cache.slugs[k]
         cache.dirty = True
+    for k in [k for k in cache.images if k not in used]:
+        del cache.images[k]
+        cache.dirty = True
+    return out
+
+
+def _article_key(cfg: Config, cache: HashCache, src: Path, salt: str) -> str:
+    return f"{salt}\0{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+
+
+def image_digests(cfg: Config, cache: HashCache, src: Path, salt: str) -> list[str | None]:
+    """Name and hash of each local image the article names (recorded by :func:`article_slugs`),
+    so that a changed image rebuilds its editions. A file outside the project is not read
+    (its name alone is hashed; rendering refuses it with the article's file:line)."""
+    out: list[str | None] = []
+    for name in cache.images.get(_article_key(cfg, cache, src, salt), []):
+        path = cfg.root / name
+        try:
+            inside_project(cfg.root, path)
+        except PubkitError:
+            out.append(f"{name}:outside")
+            continue
+        out.append(f"{name}:{cache.digest(path) or '<missing>'}")
     return out
 
 
@@ -198,7 +223,8 @@ def plan(cfg: Config, langs=None, article=None, formats=None, *,
     for src, slug in slugs:
         if article and slug != article:
             continue
-        own = [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX))]
+        own = [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX)),
+               *image_digests(cfg, cache, src, shared)]
         for lang in langs:
             inputs = own + ([cache.digest(po_path(cfg, lang, slug))] if lang != cfg.source_lang else [])
             for fmt in formats:

@@ -102,7 +102,26 @@ def _task_files(root: Path, task: Task) -> dict[str, bytes]:
         po = po_path(cfg, task.lang, task.slug)
         if po.is_file():
             files[str(po.relative_to(root))] = po.read_bytes()
+    files.update(_image_files(root, src))
     return files
+
+
+def _image_files(root: Path, src: Path) -> dict[str, bytes]:
+    """The article's local images (checked here: a refused one stops the run with its file:line)."""
+    import os
+
+    from .images import image_blocks, load_images, local_path
+    from .readers import read_article
+    from .readers.source import display_path
+
+    doc = read_article(src, root)
+    if not any(True for _ in image_blocks(doc)):
+        return {}
+    out: dict[str, bytes] = {}
+    for image in load_images(root, src, doc, display_path(src, root)):
+        rel = os.path.relpath(os.path.normpath(src.parent / local_path(image.src)), root)
+        out[rel] = image.data
+    return out
 
 
 _unpacked: dict[str, Path] = {}

@@ -5,6 +5,7 @@ Content documents are rendered by the templates in ``templates/epub/`` (XHTML, e
 the Dublin Core and accessibility metadata. Two things ebooklib does not do are done after
 it writes: ``xml:lang`` on the OPF ``<package>`` element, and a reproducible zip (entries
 in a fixed order with timestamps pinned to the build date / ``SOURCE_DATE_EPOCH``).
+The article's local images (``edition.images``) are manifest items under ``images/``.
 """
 
 from __future__ import annotations
@@ -156,7 +157,8 @@ def build_book(edition: Edition, cfg: Config):
     bodies = {page: render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx) for page in PAGES}
     # fonts: the faces the pages use, cut to the characters they show (render/fonts.py)
     used = characters_by_face([bodies[p] for p in PAGES if p != "cover"],
-                              cfg.templates.resolve().as_uri() + "/", make_fetcher(cfg.templates))
+                              cfg.templates.resolve().as_uri() + "/",
+                              make_fetcher(cfg.templates, images=edition.images))
     carried = epub_fonts(used, fonts[0].parent)
     names = {f.name for f in carried}
     for path in css:
@@ -166,6 +168,9 @@ def build_book(edition: Edition, cfg: Config):
     for font in carried:
         book.add_item(epub.EpubItem(uid=f"font-{Path(font.name).stem}", file_name=f"fonts/{font.name}",
                                     media_type="font/ttf", content=font.data))
+    for image in edition.images:  # the article's local images, named by content (pubkit.images)
+        book.add_item(epub.EpubImage(uid=f"img-{Path(image.name).stem}", file_name=image.name,
+                                     media_type=image.media_type, content=image.data))
     items = {}
     for page in PAGES:
         item = epub.EpubItem(uid=page, file_name=f"{page}.xhtml", media_type=XHTML,

@@ -62,6 +62,10 @@ from ..typography import typeset_inlines, typeset_text
 SAFE_SCHEMES = ("http", "https", "mailto")
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 STRINGS_FILE = "strings.yaml"
+# Where the PDF's HTML finds the article's images: a fixed address (not the project's path), so
+# WeasyPrint, which names an image by a hash of its URL, writes the same bytes wherever the
+# project lies; the PDF's fetcher serves the checked bytes there from memory.
+IMAGE_BASE = {"epub": "", "pdf": "file:///pubkit-edition/"}
 
 # ------------------------------------------------------------------ escaping
 
@@ -190,6 +194,8 @@ class BlockView:
     rows: list[list[BlockView]] = field(default_factory=list)  # tables: body cells
     align: str = ""  # table cells: left, center, right
     src: str = ""  # images: a followable URL of the image, else ""
+    image: str = ""  # images the edition embeds: the file's path in the edition ("images/figure-….png")
+    alt: str = ""  # embedded images: the (translated) description as plain text, for ``alt``
 
 
 @dataclass
@@ -291,6 +297,7 @@ def build_view(edition: Edition) -> dict[str, Any]:
     subtitle = typeset_text(clean(meta.subtitle), sub_lang, sub_lang == src_code) if meta.subtitle else ""
     toc: list[TocEntry] = []
     counter = {"n": 0}
+    images = {img.src: img for img in edition.images}
 
     def block(b) -> BlockView:
         if isinstance(b, Heading):
@@ -329,7 +336,15 @@ def build_view(edition: Edition) -> dict[str, Any]:
             rows = [[w.view("cell", c, align=aligns[i]) for i, c in enumerate(r)] for r in b.rows]
             return BlockView("table", header=header, rows=rows)
         if isinstance(b, Image):
-            return w.view("image", b.alt, src=safe_url(b.src) or "")
+            view = w.view("image", b.alt, src=safe_url(b.src) or "")
+            embedded = images.get(b.src)
+            if embedded is not None:  # a local image: drawn, its description is its alt text
+                from html import unescape
+
+                view.image = embedded.name
+                shown = re.sub(r'<span class="link-url">.*?</span>|<sup class="noteref">.*?</sup>', "", str(view.html))
+                view.alt = clean(re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]*>", "", shown)))).strip()
+            return view
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover
 
     blocks = [block(b) for b in doc.blocks]
@@ -567,6 +582,7 @@ def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     view.update(
         t=t,
         fmt=fmt,
+        image_base=IMAGE_BASE.get(fmt, ""),
         date_text=t.date(view["date"]) if view["date"] else "",
         build_date_text=t.date(view["build_date"]) if view["build_date"] else "",
         language_label=edition.language.native or edition.language.name,

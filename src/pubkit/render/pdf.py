@@ -15,22 +15,25 @@ The book is one HTML document (``templates/pdf/book.html.j2``): title page, tabl
 contents with page numbers, the article, colophon. WeasyPrint reads resources only through
 :class:`ProjectFetcher`, which serves files inside the templates folder and refuses
 everything else (network, ``file://`` elsewhere, ``data:``), so neither a source nor a
-template can make a build read ``/etc/passwd`` or call a server.
+template can make a build read ``/etc/passwd`` or call a server. The article's local images
+are the one exception, and they are not read by the fetcher: :mod:`pubkit.images` checked and
+read them before rendering, and the fetcher serves those bytes from memory.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from ..config import Config
-from ..edition import Edition
+from ..edition import EmbeddedImage, Edition
 from ..errors import ConfigError
 from ..fsio import atomic_write
 from . import assets
-from .html import context, render_template
+from .html import IMAGE_BASE, context, render_template
 from .pdf_lines import render_within_limits
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
@@ -46,16 +49,24 @@ def page_size(edition: Edition, cfg: Config) -> str:
     return size
 
 
-def make_fetcher(templates: Path, log: list[str] | None = None):
-    """A WeasyPrint URL fetcher that only reads files inside ``templates``."""
+def make_fetcher(templates: Path, log: list[str] | None = None, images: Iterable[EmbeddedImage] = ()):
+    """A WeasyPrint URL fetcher that only reads files inside ``templates``, and serves the
+    edition's ``images`` (already checked and read by :mod:`pubkit.images`) from memory at
+    ``IMAGE_BASE["pdf"]`` + their names (and relative to ``templates``, for the EPUB's pages)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     root = templates.resolve()
+    images = tuple(images)
+    served = {IMAGE_BASE["pdf"] + image.name: image for image in images}
+    served.update({(root / image.name).as_uri(): image for image in images})  # relative (EPUB pages)
 
     class ProjectFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             if log is not None:
                 log.append(url)
+            image = served.get(url)
+            if image is not None:
+                return URLFetcherResponse(url, image.data, {"Content-Type": image.media_type})
             parsed = urlparse(url)
             if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
                 raise ValueError(f"pubkit does not fetch {parsed.scheme or 'relative'} resources: {url[:80]}")
@@ -117,7 +128,8 @@ def lang_in_structure() -> None:
     tags._build_box_tree = with_lang
 
 
-def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None) -> bytes:
+def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None,
+                 images: Iterable[EmbeddedImage] = ()) -> bytes:
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
@@ -126,7 +138,7 @@ def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None) -> 
     doc = HTML(
         string=html,
         base_url=cfg.templates.resolve().as_uri() + "/",
-        url_fetcher=make_fetcher(cfg.templates, fetch_log),
+        url_fetcher=make_fetcher(cfg.templates, fetch_log, images),
         media_type="print",
     )
     document, _ = render_within_limits(doc, dict(PDF_OPTIONS))
@@ -137,5 +149,5 @@ def write(edition: Edition, cfg: Config, out: Path) -> None:
     """Write the PDF edition to exactly ``out``."""
     html = render_html(edition, cfg)
     with assets.source_date_epoch(edition):
-        data = to_pdf_bytes(html, cfg)
+        data = to_pdf_bytes(html, cfg, images=edition.images)
     atomic_write(out, data)
