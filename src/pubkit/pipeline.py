@@ -328,11 +328,7 @@ def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None,
         for task, files in executor(cfg.root, tasks, n_workers, cfg.dist):
             for fmt, data in files.items():
                 job = by_key[(task.slug, task.lang, fmt)]
-                inside_project(cfg.root, job.out, what=f"the {fmt} edition of '{job.slug}'", for_write=True)
-                atomic_write(job.out, data, root=cfg.root)
-                sha = sha256_bytes(data)
-                cache.remember(job.out, sha)
-                manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
+                _write_output(cfg, job, data, cache, manifest, f"the {fmt} edition of '{job.slug}'")
                 built.append(job.out)
                 if log:
                     log(f"built {job.out.relative_to(cfg.root)}")
@@ -376,11 +372,7 @@ def _render_collections(cfg: Config, todo: list[Job], cache: HashCache, log) -> 
                         data = Path(tmp).read_bytes()
                     finally:
                         Path(tmp).unlink(missing_ok=True)
-                    inside_project(cfg.root, job.out, what=f"the {job.fmt} book '{name}'", for_write=True)
-                    atomic_write(job.out, data, root=cfg.root)
-                    sha = sha256_bytes(data)
-                    cache.remember(job.out, sha)
-                    manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
+                    _write_output(cfg, job, data, cache, manifest, f"the {job.fmt} book '{name}'")
                     built.append(job.out)
                     if log:
                         log(f"built {job.out.relative_to(cfg.root)}")
@@ -388,6 +380,16 @@ def _render_collections(cfg: Config, todo: list[Job], cache: HashCache, log) -> 
         if built:
             _save_manifest(cfg, manifest)
     return built
+
+
+def _write_output(cfg: Config, job: Job, data: bytes, cache: HashCache, manifest: dict, what: str) -> None:
+    """One finished edition or book into dist/: proven inside the project, written atomically,
+    its hash remembered (no re-read) and recorded with its fingerprint in the manifest."""
+    inside_project(cfg.root, job.out, what=what, for_write=True)
+    atomic_write(job.out, data, root=cfg.root)
+    sha = sha256_bytes(data)
+    cache.remember(job.out, sha)
+    manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
 
 
 def _save_manifest(cfg: Config, manifest: dict) -> None:
