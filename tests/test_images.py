@@ -144,6 +144,19 @@ def test_changing_the_image_rebuilds_its_editions(project):
     assert str(err.value.location) == f"seeds/figure.md:{IMAGE_LINE}"
 
 
+def test_changing_a_members_image_makes_its_book_stale(project):
+    """A collection's book is made of its members' images too (the same inputs as their editions)."""
+    image = with_image(project)
+    (project / "collections").mkdir()
+    (project / "collections" / "book.yaml").write_text(f"title: A book\narticles: [{SLUG}]\n", encoding="utf-8")
+    cfg = load_config(project)
+    build(cfg, langs=["en"], formats=["epub"], workers=1)
+    assert plan(cfg, langs=["en"], formats=["epub"])[0] == []
+    image.write_bytes(png((20, 120, 220)))
+    stale = {j.out.name for j in plan(cfg, langs=["en"], formats=["epub"])[0]}
+    assert "book.en.epub" in stale and f"{SLUG}.en.epub" in stale
+
+
 def test_remote_image_is_never_fetched_and_stays_a_linked_description(project):
     article(project, src="https://example.org/map.png")
     cfg = load_config(project)

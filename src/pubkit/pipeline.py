@@ -223,20 +223,13 @@ def plan(cfg: Config, langs=None, article=None, formats=None, *,
     for src, slug in slugs:
         if article and slug != article:
             continue
-        own = [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX)),
-               *image_digests(cfg, cache, src, shared)]
+        own = _article_inputs(cfg, cache, src, shared)
         for lang in langs:
             inputs = own + ([cache.digest(po_path(cfg, lang, slug))] if lang != cfg.source_lang else [])
             for fmt in formats:
                 out = output_path(cfg, slug, lang, fmt)
-                fp = edition_fingerprint(shared, slug, lang, fmt, inputs)
-                job = Job(slug, lang, fmt, out, fp, src)
-                rec = manifest.get(out.name)
-                if (isinstance(rec, dict) and rec.get("fingerprint") == fp and rec.get("sha256")
-                        and rec["sha256"] == cache.digest(out)):
-                    fresh.append(job)
-                else:
-                    todo.append(job)
+                job = Job(slug, lang, fmt, out, edition_fingerprint(shared, slug, lang, fmt, inputs), src)
+                (fresh if _is_fresh(job, manifest, cache) else todo).append(job)
     if not article:
         _plan_collections(cfg, langs, formats, cache, shared, slugs, manifest, todo, fresh)
     if own_cache:
@@ -257,8 +250,7 @@ def _plan_collections(cfg: Config, langs: list[str], formats: list[str], cache: 
         for lang in langs:
             inputs = [cache.digest(path)]
             for slug in coll.members():
-                src = by_slug[slug]
-                inputs += [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX))]
+                inputs += _article_inputs(cfg, cache, by_slug[slug], shared)
                 if lang != cfg.source_lang:
                     inputs.append(cache.digest(po_path(cfg, lang, slug)))
             if lang != cfg.source_lang:
@@ -267,12 +259,21 @@ def _plan_collections(cfg: Config, langs: list[str], formats: list[str], cache: 
                 out = output_path(cfg, coll.name, lang, fmt)
                 fp = edition_fingerprint(shared, "collection:" + coll.name, lang, fmt, inputs)
                 job = Job(coll.name, lang, fmt, out, fp, path, collection=True)
-                rec = manifest.get(out.name)
-                if (isinstance(rec, dict) and rec.get("fingerprint") == fp and rec.get("sha256")
-                        and rec["sha256"] == cache.digest(out)):
-                    fresh.append(job)
-                else:
-                    todo.append(job)
+                (fresh if _is_fresh(job, manifest, cache) else todo).append(job)
+
+
+def _article_inputs(cfg: Config, cache: HashCache, src: Path, shared: str) -> list[str | None]:
+    """Hashes of what an article's editions (and every book it is in) are made of, besides the
+    PO file of their language: the source, its sidecar and its local images."""
+    return [cache.digest(src), cache.digest(src.with_suffix(SIDECAR_SUFFIX)),
+            *image_digests(cfg, cache, src, shared)]
+
+
+def _is_fresh(job: Job, manifest: dict, cache: HashCache) -> bool:
+    """The output in dist/ was built from these inputs and is still the file pubkit wrote."""
+    rec = manifest.get(job.out.name)
+    return (isinstance(rec, dict) and rec.get("fingerprint") == job.fingerprint and bool(rec.get("sha256"))
+            and rec["sha256"] == cache.digest(job.out))
 
 
 def tasks_of(todo: list[Job]) -> list[Task]:
