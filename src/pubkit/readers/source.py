@@ -80,12 +80,7 @@ def _guess_encoding(data: bytes) -> str:
 def load_source(path: Path, root: Path | None = None) -> SourceText:
     """Read a seed (bounded, regular file, inside the project) and its sidecar, corrections applied."""
     shown = display_path(path, root)
-    try:
-        data = read_bounded(path, "seed", root=root)
-    except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", location=Location(shown),
-                         hint="check that the file exists and is readable") from None
-    text = decode(data, shown)
+    text = decode(_read(path, "seed", root, shown), shown)
     meta = read_sidecar(path, root)
     text = apply_corrections(text, meta, shown)
     return SourceText(shown, text, meta)
@@ -97,12 +92,16 @@ def read_sidecar(path: Path, root: Path | None = None) -> MetaSource:
     if path.suffix == SIDECAR_SUFFIX or not os.path.lexists(sidecar):
         return meta_schema.EMPTY
     sc_shown = display_path(sidecar, root)
+    return meta_schema.parse(decode(_read(sidecar, "sidecar", root, sc_shown), sc_shown), sc_shown)
+
+
+def _read(path: Path, kind: str, root: Path | None, shown: Path) -> bytes:
+    """The file's bytes within its kind's bound; an OS error becomes an InputError naming it."""
     try:
-        data = read_bounded(sidecar, "sidecar", root=root)
+        return read_bounded(path, kind, root=root)
     except OSError as err:
-        raise InputError(f"cannot read: {err.strerror}", location=Location(sc_shown),
+        raise InputError(f"cannot read: {err.strerror}", location=Location(shown),
                          hint="check that the file exists and is readable") from None
-    return meta_schema.parse(decode(data, sc_shown), sc_shown)
 
 
 def apply_corrections(text: str, meta: MetaSource, path: Path) -> str:
