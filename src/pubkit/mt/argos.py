@@ -60,6 +60,22 @@ def batch_size(batch: list[list[str]], batch_type: str, limit: int, inter: int) 
     return max(1, min(limit, math.ceil(work / batches) + longest))
 
 
+def drafts_of(prepared: Sequence[tg.Prepared], out: Sequence[str], logprob: Sequence[float],
+              ntok: Sequence[int], credit: tuple[str, str, str], *, scale: int = 1) -> list[Draft]:
+    """One draft per prepared text from its sentences' outputs (in order): the text with its tags
+    restored, scored by the mean log-probability per output token of its sentences (times
+    ``scale``, the steps of a pivot route), never above 0. ``credit``: engine, model, version."""
+    drafts, i = [], 0
+    for prep in prepared:
+        n = len(prep.sentences)
+        text_lp, text_nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
+        text = tg.restore(prep, list(out[i:i + n]))
+        i += n
+        score = round(text_lp / text_nt * scale, 4) if text_nt else 0.0
+        drafts.append(Draft(text, min(score, 0.0), *credit))
+    return drafts
+
+
 def drain(results: Sequence[Any], collect: Callable[[int, Any], None], report: Callable[[int], None],
           done: int) -> None:
     """Wait for CTranslate2's asynchronous ``results``, polling every 10 ms: ``collect(j, result)``
@@ -244,14 +260,8 @@ class ArgosEngine:
             current, lp, nt = self._run(step, current, report)
             logprob = [a + b for a, b in zip(logprob, lp, strict=True)]
             ntok = [a + b for a, b in zip(ntok, nt, strict=True)]
-        drafts, i = [], 0
-        for prep in prepared:
-            n = len(prep.sentences)
-            text_lp, text_nt = sum(logprob[i:i + n]), sum(ntok[i:i + n])
-            text = tg.restore(prep, current[i:i + n])
-            i += n
-            score = round(text_lp / text_nt * len(self._steps), 4) if text_nt else 0.0
-            drafts.append(Draft(text, min(score, 0.0), self.engine_name, self.model_name, self.model_version))
+        drafts = drafts_of(prepared, current, logprob, ntok, (self.engine_name, self.model_name,
+                                                              self.model_version), scale=len(self._steps))
         if progress and not total:
             progress(0, 0)
         return drafts

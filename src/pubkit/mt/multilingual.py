@@ -102,14 +102,8 @@ class MultilingualEngine:
         prepared = [tg.prepare(t) for t in texts]
         sentences = [s for p in prepared for s in p.sentences]
         out, lps, nts = self._run(sentences, progress)
-        drafts, i = [], 0
-        for prep in prepared:
-            n = len(prep.sentences)
-            lp, nt = sum(lps[i : i + n]), sum(nts[i : i + n])
-            text = tg.restore(prep, out[i : i + n])
-            i += n
-            score = round(lp / nt, 4) if nt else 0.0
-            drafts.append(Draft(text, min(score, 0.0), self.engine_name, self.model_name, self.model_version))
+        drafts = argos.drafts_of(prepared, out, lps, nts,
+                                 (self.engine_name, self.model_name, self.model_version))
         if progress and not sentences:
             progress(0, 0)
         return drafts
