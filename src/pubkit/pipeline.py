@@ -29,7 +29,7 @@ from pathlib import Path
 from . import __version__
 from .catalog.store import po_path
 from .config import Config
-from .errors import InputError, Location, MissingError, PubkitError
+from .errors import InputError, Location, MissingError, PubkitError, UsageError
 from .fingerprint import HashCache, sha256_bytes
 from .fsio import atomic_write, inside_project, make_dir, printable
 from .model import SLUG_RE
@@ -188,27 +188,26 @@ def language_inputs_digest(cfg: Config, cache: HashCache, lang: str, shared: str
     return h.hexdigest()
 
 
-def _check_selection(cfg: Config, langs, formats) -> tuple[list[str], list[str]]:
+def check_selection(cfg: Config, langs, formats) -> tuple[list[str], list[str]]:
+    """The languages and formats asked for (default: all), each one the project builds: an
+    unknown language exits 66 and an unknown format 64, with the known ones listed."""
     langs = list(langs or cfg.edition_langs)
     for lang in langs:
-        cfg.language(lang)
         if lang not in cfg.edition_langs:
-            raise PubkitError(
-                f"'{lang}' is not one of the project's languages ({', '.join(cfg.edition_langs)})",
-                location=Location(cfg.root / "pubkit.toml"),
-                hint="add it to `targets` in pubkit.toml",
-            )
+            raise MissingError(f"no language '{lang}' in this project",
+                               location=Location(cfg.root / "pubkit.toml"),
+                               hint="known: " + ", ".join(cfg.edition_langs) + " (add more to `targets`)")
     formats = list(formats or FORMATS)
     for fmt in formats:
         if fmt not in FORMATS:
-            raise PubkitError(f"unknown format '{fmt}'", hint="use " + " or ".join(FORMATS))
+            raise UsageError(f"unknown format '{fmt}'", hint="use " + " or ".join(FORMATS))
     return langs, formats
 
 
 def plan(cfg: Config, langs=None, article=None, formats=None, *,
          cache: HashCache | None = None) -> tuple[list[Job], list[Job]]:
     """(jobs to build, jobs already up to date) — parsing only articles that changed."""
-    langs, formats = _check_selection(cfg, langs, formats)
+    langs, formats = check_selection(cfg, langs, formats)
     own_cache = cache is None
     cache = cache or HashCache(cfg.root)
     manifest = _load_manifest(cfg)

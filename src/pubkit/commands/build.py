@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import load_config
-from ..errors import Location, MissingError, UsageError
 from ..fsio import project_lock
 from ..pipeline import ProgressFn, build
 from ..ui import info
@@ -17,20 +16,19 @@ from .retire import tidy_dist
 def check_options(cfg, langs=None, article: str | None = None, formats=None) -> None:
     """Unknown languages, articles and formats stop the run before anything is done, with
     the known ones listed (exit 66 for a language or article, 64 for a format)."""
-    from ..pipeline import FORMATS
+    from ..pipeline import check_selection
     from ..project import load_articles
 
-    for lang in langs or ():
-        if lang not in cfg.edition_langs:
-            raise MissingError(f"no language '{lang}' in this project",
-                               location=Location(cfg.root / "pubkit.toml"),
-                               hint="known: " + ", ".join(cfg.edition_langs)
-                               + " (add more to `targets`)")
-    for fmt in formats or ():
-        if fmt not in FORMATS:
-            raise UsageError(f"unknown format '{fmt}'", hint="use " + " or ".join(FORMATS))
+    check_selection(cfg, langs, formats)
     if article:
         load_articles(cfg, article)  # MissingError listing the known slugs
+
+
+def tidy(cfg) -> None:
+    """Editions of articles no longer in seeds/ out of dist/ (see :func:`retire.tidy_dist`), said."""
+    for moved in tidy_dist(cfg):
+        info(f"{moved.name}: its article is no longer in seeds/; moved out of dist/ to "
+             f"{moved.parent.relative_to(cfg.root)}/")
 
 # Up to this many files, each built file is named; above, a line every 10% (off a terminal).
 NAME_EACH = 50
@@ -45,9 +43,7 @@ def run(root: Path, langs=None, article=None, formats=None, ray: str | bool | No
 
         executor = ray_build_executor(None if ray is True else str(ray))
     with project_lock(cfg.root, wait=30), progress_bar() as progress:
-        for moved in tidy_dist(cfg):
-            info(f"{moved.name}: its article is no longer in seeds/; moved out of dist/ to "
-                 f"{moved.parent.relative_to(cfg.root)}/")
+        tidy(cfg)
         report = build(cfg, langs, article, formats, progress=progress, executor=executor)
     summarize(report)
     return 0

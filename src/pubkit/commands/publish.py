@@ -20,8 +20,7 @@ from ..fingerprint import HashCache
 from ..fsio import project_lock
 from ..pipeline import build, language_inputs_digest, shared_fingerprint
 from ..ui import info
-from .build import check_options, progress_bar, summarize
-from .retire import tidy_dist
+from .build import check_options, progress_bar, summarize, tidy
 
 
 def run(root: Path, langs=None, article=None, translate=True, strict: bool = False,
@@ -42,9 +41,7 @@ def run(root: Path, langs=None, article=None, translate=True, strict: bool = Fal
         if strict and errors:
             raise CheckFailed(f"{errors} error(s) found; nothing was built",
                               hint="fix them in the PO files (see above), or publish without --strict")
-        for moved in tidy_dist(cfg):
-            info(f"{moved.name}: its article is no longer in seeds/; moved out of dist/ to "
-                 f"{moved.parent.relative_to(cfg.root)}/")
+        tidy(cfg)
         with progress_bar() as progress:
             result = build(cfg, langs, article, progress=progress)
     summarize(result)
