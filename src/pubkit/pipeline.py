@@ -158,6 +158,17 @@ def _article_key(cfg: Config, cache: HashCache, src: Path, salt: str) -> str:
     return f"{salt}\0{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
 
 
+def current_articles(cfg: Config, cache: HashCache | None = None) -> dict[str, Path]:
+    """slug -> article file for every article in seeds/, from the slug cache of
+    :func:`article_slugs` (only articles whose bytes are new are read)."""
+    own_cache = cache is None
+    cache = cache or HashCache(cfg.root)
+    found = {slug: src for src, slug in article_slugs(cfg, cache, shared_fingerprint(cfg, cache))}
+    if own_cache:
+        cache.save()
+    return found
+
+
 def image_digests(cfg: Config, cache: HashCache, src: Path, salt: str) -> list[str | None]:
     """Name and hash of each local image the article names (recorded by :func:`article_slugs`),
     so that a changed image rebuilds its editions. A file outside the project is not read
@@ -415,8 +426,7 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
     own_cache = cache is None
     cache = cache or HashCache(cfg.root)
-    slugs = article_slugs(cfg, cache, shared_fingerprint(cfg, cache))
-    names = [slug for _, slug in slugs] + _collection_names(cfg)
+    names = [*current_articles(cfg, cache), *_collection_names(cfg)]
     current = {f"{name}.{lang}.{fmt}" for name in names for lang in cfg.edition_langs for fmt in FORMATS}
     lines = []
     for p in sorted(cfg.dist.iterdir()):

@@ -22,9 +22,7 @@ from pathlib import Path
 from ..config import Config, load_config
 from ..errors import MissingError
 from ..fsio import project_lock
-from ..pipeline import FORMATS, write_checksums
-from ..readers import article_slug
-from ..project import article_paths
+from ..pipeline import FORMATS, current_articles, write_checksums
 from ..readers.source import SIDECAR_SUFFIX
 from ..ui import info
 
@@ -43,8 +41,8 @@ def translation_slugs(cfg: Config) -> set[str]:
 
 
 def current_slugs(cfg: Config) -> dict[str, Path]:
-    """slug -> seed file, without parsing the articles."""
-    return {article_slug(p, cfg.root): p for p in article_paths(cfg)}
+    """slug -> seed file, from the build's slug cache (an unchanged article is not read again)."""
+    return current_articles(cfg)
 
 
 def edition_files(cfg: Config, slug: str) -> list[Path]:
