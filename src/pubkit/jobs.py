@@ -21,6 +21,7 @@ import dataclasses
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -140,7 +141,8 @@ def run_local(root: Path, tasks: Iterable[Task], *, workers: int, scratch: Path)
                 nxt = next(it, None)
                 if nxt is None:
                     break
-                pending[pool.submit(render_task, str(root), nxt, str(scratch))] = nxt
+                with _interrupt_after():  # submitting may start a worker
+                    pending[pool.submit(render_task, str(root), nxt, str(scratch))] = nxt
             if not pending:
                 break
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -164,6 +166,22 @@ def run_local(root: Path, tasks: Iterable[Task], *, workers: int, scratch: Path)
             for proc in procs:
                 with contextlib.suppress(Exception):
                     proc.kill()
+
+
+@contextlib.contextmanager
+def _interrupt_after() -> Iterator[None]:
+    """Hold a Ctrl-C until the block is done. A worker interrupted half-way through being started
+    reads a truncated start-up message and prints a traceback that no kill can prevent (it is not
+    yet one of the pool's processes); held here, Ctrl-C arrives once it is a process the clean-up
+    below kills."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def default_workers(n_tasks: int) -> int:
