@@ -4,8 +4,8 @@ Why: drafts speed reviewers up but must never pass for reviewed work. This runs 
 first, then sends per language every untranslated entry and every machine draft whose
 source changed (never a reviewed or stale entry), across all articles, to one engine (the
 model is loaded once per language, however many articles), and writes the drafts back
-fuzzy, with a ``#.`` provenance line (engine | model version | score) and the draft text
-(for post-edit statistics). Each PO file is saved atomically as soon as all its passages
+fuzzy, with one short ``#.`` provenance line (engine | model version | score | date | a
+hash of the draft, never its text: :func:`apply_draft`). Each PO file is saved atomically as soon as all its passages
 are drafted, so an interrupted run keeps the articles already finished.
 
 Tests inject an engine with ``engine_factory=lambda cfg, source, target: engine``; the
