@@ -190,35 +190,146 @@ def test_no_torch_or_stanza_imported(shared_packages, tmp_path):
         assert name not in sys.modules
 
 
-def _greedy(lengths: list[int], size: int) -> list[int]:
-    """Token batches as CTranslate2 fills them: in length order, a batch closes before overflowing."""
-    batches: list[int] = []
-    for n in sorted(lengths):
-        if batches and batches[-1] + n <= size:
-            batches[-1] += n
-        else:
-            batches.append(n)
-    return batches
+def test_ctrl_c_while_translating_stops_after_the_batches_in_flight(shared_packages):
+    """A real engine in a fresh interpreter, Ctrl-C once the first batch is done: it exits after the
+    batches in flight (one per translator, and what they took meanwhile), not after all 200. The
+    count is printed at exit, after Python has waited for its threads."""
+    script = textwrap.dedent(f"""
+        import atexit, signal, sys
+        from pathlib import Path
+        from pubkit.mt import packages as pk
+        from pubkit.mt import argos
+        argos.PROBE_MIN = 10**9  # two translators, one thread each, from the start
+        engine = argos.ArgosEngine(pk.route(Path({str(shared_packages)!r}), "en", "ru"), threads=2)
+        step, submitted = engine._steps[0], []
+
+        class Counting:
+            def __init__(self, real):
+                self.real = real
+
+            def translate_batch(self, batch, **kw):
+                submitted.append(len(batch))
+                return self.real.translate_batch(batch, **kw)
+
+        step.translator = Counting(step.translator)
+        atexit.register(lambda: print("submitted", len(submitted), flush=True))
+        texts = [f"Sentence {{i}} tells of the strike in Zhanaozen and the price of gas."
+                 for i in range(3200)]
+        def progress(done, total):
+            print("progress", done, total, flush=True)
+            if done:
+                signal.raise_signal(signal.SIGINT)
+        try:
+            engine.translate(texts, progress=progress)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(130)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 130, out.stderr
+    assert "Traceback" not in out.stderr and "interrupted" in out.stdout
+    first = next(line for line in out.stdout.splitlines() if line.startswith("progress"))
+    assert first.split()[1:] == ["16", "3200"]
+    submitted = int(out.stdout.split("submitted")[-1].split()[0])
+    assert 2 <= submitted <= 4, out.stdout[-500:]  # of 200 batches
 
 
-def test_batch_size_gives_every_thread_the_same_number_of_batches():
+def test_plan_batches_covers_every_sentence_once_longest_first_and_feeds_every_translator():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=200, deadline=None)
-    @given(st.lists(st.integers(1, 80), min_size=1, max_size=400), st.sampled_from([1, 2, 4, 8]),
-           st.sampled_from([256, 1024]))
-    def check(lengths, inter, limit):
-        batch = [["t"] * n for n in lengths]
-        size = argos.batch_size(batch, "tokens", limit, inter)
-        assert 1 <= size <= limit
-        wanted = inter * -(-sum(lengths) // (inter * limit))
-        if size < limit:  # not capped: CTranslate2 makes at most the wanted number of batches
-            assert len(_greedy(lengths, size)) <= wanted
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.integers(1, 80), max_size=400), st.sampled_from([1, 2, 3, 8]),
+           st.sampled_from([1, 16, 256]))
+    def check(lengths, parallel, limit):
+        batches = argos.plan_batches(lengths, limit, parallel)
+        flat = [i for b in batches for i in b]
+        assert sorted(flat) == list(range(len(lengths)))  # each sentence exactly once
+        assert [lengths[i] for i in flat] == sorted(lengths, reverse=True)  # longest first
+        assert all(1 <= len(b) <= limit for b in batches)
+        sizes = [len(b) for b in batches]
+        assert sizes == sorted(sizes, reverse=True)
+        assert len(set(sizes[:-1])) <= 1 or max(sizes) - min(sizes) <= 1
+        # as many batches as the limit needs, and one per translator where there are sentences enough
+        n = len(lengths)
+        assert max(min(n, parallel), -(-n // limit)) <= len(batches) <= max(parallel, -(-n // limit))
 
     check()
-    article = [24] * 109
-    assert len(_greedy(article, argos.batch_size([["t"] * n for n in article], "tokens", 1024, 2))) == 4
+    article = [24] * 108  # the article on 2 cores: 7 batches of 16, the last 12
+    assert [len(b) for b in argos.plan_batches(article, argos.CPU_BATCH, 2)] == [16] * 6 + [12]
+    assert [len(b) for b in argos.plan_batches([5, 9, 7], argos.CPU_BATCH, 2)] == [2, 1]
+    assert [len(b) for b in argos.plan_batches([5, 9, 7, 1], argos.CPU_BATCH, 3)] == [2, 1, 1]
+    assert argos.plan_batches([5, 9, 7, 1], argos.CPU_BATCH, 3)[0] == [1, 2]  # 9 and 7 tokens
+
+
+class _Result:
+    """Stands in for CTranslate2's asynchronous result: ``result()`` blocks until ``ready`` is set."""
+
+    def __init__(self, value, ready):
+        self.value, self.ready = value, ready
+
+    def result(self):
+        assert self.ready.wait(10), "never released"
+        if isinstance(self.value, Exception):
+            raise self.value
+        return self.value
+
+
+def test_run_batches_collects_every_batch_and_reports_after_each():
+    import threading
+
+    for parallel in (1, 2, 3):
+        batches = [[3, 0], [1], [2, 4], [5]]
+        submitted = []
+        go = threading.Event()
+        go.set()
+
+        def submit(batch, submitted=submitted, go=go):
+            submitted.append(list(batch))
+            return [_Result(i * 10, go) for i in batch]
+
+        seen, reports = [], []
+        argos.run_batches(submit, batches, lambda i, r, seen=seen: seen.append((i, r)), reports.append,
+                          done=5, parallel=parallel)
+        assert sorted(map(tuple, submitted)) == sorted(map(tuple, batches))
+        assert sorted(seen) == [(i, i * 10) for i in range(6)]
+        assert reports[-1] == 11 and len(reports) == 4 and reports == sorted(reports)
+        if parallel == 1:  # one at a time: in order
+            assert submitted == batches and [i for i, _ in seen] == [3, 0, 1, 2, 4, 5]
+        assert not [t for t in threading.enumerate() if t.name.startswith("pubkit-translate")]
+
+
+def test_run_batches_stops_taking_batches_on_ctrl_c_and_passes_errors_on():
+    """Ctrl-C while translating: the batches in flight finish, no further batch is submitted (the
+    command exits after one batch, not after all of them); an error in a batch is raised as it is."""
+    import threading
+
+    batches = [[i] for i in range(20)]
+    submitted = []
+    gates = {i: threading.Event() for i in range(20)}
+
+    def submit(batch):
+        submitted.append(batch[0])
+        if batch[0] == 0:
+            gates[0].set()
+        return [_Result(batch[0], gates[batch[0]])]
+
+    def collect(i, value):  # the batches in flight (1, and 2 or 3) finish a little after Ctrl-C
+        threading.Timer(0.3, lambda: [gates[k].set() for k in (1, 2, 3)]).start()
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        argos.run_batches(submit, batches, collect, lambda done: None, done=0, parallel=2)
+    for t in threading.enumerate():
+        if t.name.startswith("pubkit-translate"):
+            t.join(5)
+    assert len(submitted) <= 3 and 0 in submitted, submitted
+
+    ready = threading.Event()
+    ready.set()
+    with pytest.raises(RuntimeError, match="out of memory"):
+        argos.run_batches(lambda b: [_Result(RuntimeError("out of memory"), ready)], [[0], [1]],
+                          lambda i, v: None, lambda d: None, done=0, parallel=2)
 
 
 def test_a_long_run_probes_both_thread_plans_and_keeps_the_output(engine_ru, monkeypatch):

@@ -2,9 +2,10 @@
 
 Why not ``argostranslate.translate``: it imports torch and stanza, splits sentences with
 models that download at first use, and sends about one sentence per batch. Here every
-pending sentence of a language goes to ONE ``translate_batch`` call (int8, 32 sentences per
-batch, threads tuned to the machine) with Argos's own decoding settings (beam 4, length
-penalty 0.2), so the drafts are what Argos would produce, only faster and fully offline.
+pending sentence of a language is submitted at once, in batches of 16 sentences of similar
+length (int8, threads tuned to the machine, see plan_batches), with Argos's own decoding
+settings (beam 4, length penalty 0.2), so the drafts are what Argos would produce, only faster
+and fully offline.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import ctypes
 import math
 import os
+import queue
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,12 +28,11 @@ from .base import Draft, Progress
 
 BEAM_SIZE = 4  # argostranslate's defaults: they shape the output, keep them
 LENGTH_PENALTY = 0.2
-# CPU batches of 16 sentences (CTranslate2 sorts by length, so batches hold similar lengths and
-# waste little padding), spread over the parallel translators (see batch_size). Of the direct
-# translate_batch settings the bench tries on 2 cores, 16 examples per batch was the fastest in
-# both recorded runs (bench/README.md, "Translation"); 1024-token batches were 5-10% slower.
-CPU_BATCH = ("examples", 16)
-CUDA_BATCH = ("examples", 256)
+# CPU batches of 16 sentences, longest first (see plan_batches). Of the direct translate_batch
+# settings the bench tries on 2 cores, 16 examples per batch was the fastest in every recorded run
+# (bench/README.md, "Translation"); 1024-token batches were 4-10% slower.
+CPU_BATCH = 16
+CUDA_BATCH = 256
 # A run of at least this many sentences measures, on its own first sentences, which CPU thread plan
 # is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice. The probe
 # costs a second model load (about 1.2 CPU seconds for a transformer-base model: 25% of translating
@@ -41,23 +43,82 @@ DEVICES = ("cpu", "cuda", "auto")
 CUDA_LIBS = ("libcublas.so.12", "libcublasLt.so.12")
 
 
-def batch_size(batch: list[list[str]], batch_type: str, limit: int, inter: int) -> int:
-    """``max_batch_size`` for one ``translate_batch`` call: every one of the ``inter`` parallel
-    translators gets the same number of batches (no thread idles while another finishes a last,
-    lone batch), each batch as large as ``limit`` allows.
+def plan_batches(lengths: Sequence[int], limit: int, parallel: int) -> list[list[int]]:
+    """The batches of one translation run, as positions into ``lengths`` (token counts), in the
+    order they are handed out: what CTranslate2's own ``max_batch_size`` makes of one call, done
+    here so that batches are handed to the translators one at a time (see run_batches).
 
-    Token batches: ``n = inter * ceil(work / (inter * limit))`` batches; CTranslate2 fills them
-    greedily in length order, so each gets ``work / n`` tokens plus the longest sentence as slack
-    (then exactly ``n`` batches come out). The article on 2 cores: 4 batches of about 700 tokens
-    where 1024-token batches made 3 (2 on one thread, 1 on the other).
+    Invariants (tested as properties): every position is in exactly one batch; positions run from
+    the longest sentence to the shortest (stable for equal lengths), so a batch holds similar lengths
+    and little padding, and the longest batches start first while short ones even out the threads at
+    the end; every batch but the last holds ``min(limit, ceil(n / parallel))`` sentences, and there
+    are at least ``min(n, parallel)`` batches (then of sizes differing by one at most), so each of
+    the ``parallel`` translators gets work even when there are only a handful of sentences.
     """
-    if batch_type == "examples":
-        work = len(batch)
-        return max(1, min(limit, math.ceil(work / inter)))
-    work = sum(map(len, batch))
-    batches = inter * max(1, math.ceil(work / (inter * limit)))
-    longest = max(map(len, batch), default=1)
-    return max(1, min(limit, math.ceil(work / batches) + longest))
+    order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
+    n, parallel = len(order), max(1, parallel)
+    size = max(1, min(limit, math.ceil(n / parallel)))
+    if math.ceil(n / size) >= min(n, parallel):
+        return [order[k:k + size] for k in range(0, n, size)]
+    count = min(n, parallel)  # 4 sentences, 3 translators: 2 + 2 would leave one idle; 2 + 1 + 1
+    sizes = [n // count + (k < n % count) for k in range(count)]
+    starts = [sum(sizes[:k]) for k in range(count)]
+    return [order[a:a + b] for a, b in zip(starts, sizes, strict=True)]
+
+
+def run_batches(submit: Callable[[list[int]], Sequence[Any]], batches: list[list[int]],
+                collect: Callable[[int, Any], None], report: Callable[[int], None], done: int,
+                parallel: int) -> None:
+    """Translate ``batches`` with ``parallel`` batches in flight: ``submit(batch)`` hands one batch to
+    the translators and returns CTranslate2's asynchronous results for its positions;
+    ``collect(position, result)`` is called for each sentence and ``report(done)`` after each batch
+    (``done`` counts on from the given number), in the main thread.
+
+    One waiter thread per parallel translator submits a batch, blocks on its results (CTranslate2
+    releases the GIL meanwhile) and hands over the next batch the moment it is done; the main
+    thread sleeps on a queue. Polling the results every 10 ms instead took 38 ms of CPU from the
+    two translators for the 108-sentence article on 2 cores (bench/README.md).
+    Batches are taken in order, longest first, which evens out the threads at the end.
+
+    Ctrl-C (or an error) stops the waiters from taking more batches: the command exits once the
+    batches in flight are done, where submitting everything at once made it wait for all of them.
+    """
+    if not batches:
+        return
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    stop = threading.Event()
+    take = iter(batches)
+    lock = threading.Lock()
+
+    def waiter() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    batch = next(take, None)
+                if batch is None:
+                    return
+                values = [r.result() for r in submit(batch)]
+                finished.put((batch, values, None))
+        except BaseException as err:  # noqa: BLE001 - handed to the main thread, raised there
+            finished.put((None, None, err))
+
+    threads = [threading.Thread(target=waiter, name=f"pubkit-translate-{k}")
+               for k in range(max(1, min(parallel, len(batches))))]
+    for t in threads:
+        t.start()
+    try:
+        for _ in batches:
+            batch, values, err = finished.get()
+            if err is not None:
+                raise err
+            for i, value in zip(batch, values, strict=True):
+                collect(i, value)
+            done += len(batch)
+            report(done)
+    finally:
+        stop.set()
+    for t in threads:
+        t.join()
 
 
 def drafts_of(prepared: Sequence[tg.Prepared], out: Sequence[str], logprob: Sequence[float],
@@ -74,27 +135,6 @@ def drafts_of(prepared: Sequence[tg.Prepared], out: Sequence[str], logprob: Sequ
         score = round(text_lp / text_nt * scale, 4) if text_nt else 0.0
         drafts.append(Draft(text, min(score, 0.0), *credit))
     return drafts
-
-
-def drain(results: Sequence[Any], collect: Callable[[int, Any], None], report: Callable[[int], None],
-          done: int) -> None:
-    """Wait for CTranslate2's asynchronous ``results``, polling every 10 ms: ``collect(j, result)``
-    for each as it finishes, then ``report(done)`` after every round that finished some (``done``
-    counts on from the given number)."""
-    pending = list(range(len(results)))
-    while pending:
-        still = []
-        for j in pending:
-            if results[j].done():
-                collect(j, results[j].result())
-                done += 1
-            else:
-                still.append(j)
-        if len(still) != len(pending):
-            report(done)
-        pending = still
-        if pending:
-            time.sleep(0.01)
 
 
 def cpu_count() -> int:
@@ -214,7 +254,7 @@ class ArgosEngine:
         supported = ctranslate2.get_supported_compute_types(self.device)
         want = "float16" if self.device == "cuda" else "int8"
         self.compute_type = want if want in supported else "auto"
-        self.batch_type, self.max_batch = CUDA_BATCH if self.device == "cuda" else CPU_BATCH
+        self.max_batch = CUDA_BATCH if self.device == "cuda" else CPU_BATCH
         self.packages = route
         self.engine_name = f"argos/ctranslate2 {ctranslate2.__version__}"
         self.model_name = "+".join(p.name for p in route)
@@ -284,18 +324,19 @@ class ArgosEngine:
         elif self._plans and step.plan != (self.inter, self.intra):  # pivot's second step: the chosen plan
             step.plan = (self.inter, self.intra)
             step.translator = self._load(step.package, *step.plan)
-        batch = [tokens[i] for i in todo]
-        # every inter thread gets work even for a handful of sentences
-        size = batch_size(batch, self.batch_type, self.max_batch, self.inter)
+        prefix = [[step.prefix]] if step.prefix else None
+
+        def submit(batch: list[int]) -> Sequence[Any]:
+            return step.translator.translate_batch(
+                [tokens[i] for i in batch], target_prefix=prefix * len(batch) if prefix else None,
+                asynchronous=True, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
+                return_scores=True, replace_unknowns=True)
+
+        batches = plan_batches([len(tokens[i]) for i in todo], self.max_batch, self.inter)
         try:
-            results = step.translator.translate_batch(
-                batch, target_prefix=[[step.prefix]] * len(batch) if step.prefix else None,
-                max_batch_size=size, batch_type=self.batch_type, asynchronous=True,
-                beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
-                return_scores=True, replace_unknowns=True,
-            )
-            drain(results, lambda j, result: self._collect(step, result, todo[j], out, lps, nts),
-                  report, len(sentences) - len(todo))
+            run_batches(submit, [[todo[j] for j in b] for b in batches],
+                        lambda i, result: self._collect(step, result, i, out, lps, nts),
+                        report, len(sentences) - len(todo), self.inter)
         except RuntimeError as err:
             if self.device == "cuda":
                 raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None
@@ -320,8 +361,8 @@ class ArgosEngine:
             start = time.perf_counter()
             results = tr.translate_batch(
                 [tokens[i] for i in part], target_prefix=[[step.prefix]] * len(part) if step.prefix else None,
-                max_batch_size=batch_size([tokens[i] for i in part], self.batch_type, self.max_batch, inter),
-                batch_type=self.batch_type, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY,
+                max_batch_size=max(1, min(self.max_batch, math.ceil(len(part) / inter))),
+                beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY,
                 num_hypotheses=1, return_scores=True, replace_unknowns=True)
             seconds = time.perf_counter() - start
             for i, result in zip(part, results, strict=True):

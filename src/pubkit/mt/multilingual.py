@@ -15,7 +15,6 @@ A loaded model is kept for the next language of the same run (a 418M model loads
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -91,7 +90,7 @@ class MultilingualEngine:
         supported = ctranslate2.get_supported_compute_types(self.device)
         want = "float16" if self.device == "cuda" else "int8"
         self.compute_type = want if want in supported else "auto"
-        self.batch_type, self.max_batch = argos.CUDA_BATCH if self.device == "cuda" else argos.CPU_BATCH
+        self.max_batch = argos.CUDA_BATCH if self.device == "cuda" else argos.CPU_BATCH
         self.engine_name = f"{model.family}/ctranslate2 {ctranslate2.__version__}"
         self.model_name = model.name
         self.model_version = f"{model.version or '?'}, {model.licence_note}"
@@ -125,20 +124,15 @@ class MultilingualEngine:
             if progress and total:
                 progress(total, total)
             return out, lps, nts
-        batch = [tokens[i] for i in todo]
-        work = len(batch) if self.batch_type == "examples" else sum(map(len, batch))
-        size = max(1, min(self.max_batch, math.ceil(work / self.inter)))
 
         def report(done: int) -> None:
             if progress:
                 progress(done, total)
 
-        try:
-            results = self._translator.translate_batch(
-                batch,
+        def submit(batch: list[int]) -> Sequence[Any]:
+            return self._translator.translate_batch(
+                [tokens[i] for i in batch],
                 target_prefix=[[self.target_token]] * len(batch),
-                max_batch_size=size,
-                batch_type=self.batch_type,
                 asynchronous=True,
                 beam_size=BEAM_SIZE,
                 length_penalty=LENGTH_PENALTY,
@@ -146,8 +140,12 @@ class MultilingualEngine:
                 return_scores=True,
                 max_decoding_length=MAX_DECODING_LENGTH,
             )
-            argos.drain(results, lambda j, result: self._collect(result, todo[j], out, lps, nts),
-                        report, done)
+
+        batches = argos.plan_batches([len(tokens[i]) for i in todo], self.max_batch, self.inter)
+        try:
+            argos.run_batches(submit, [[todo[j] for j in b] for b in batches],
+                              lambda i, result: self._collect(result, i, out, lps, nts), report, done,
+                              self.inter)
         except RuntimeError as err:
             if self.device == "cuda":
                 raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None
