@@ -74,7 +74,7 @@ def main() -> None:
         report[device] = {"seconds": round(dt, 2), "sentences_per_s": round(sentences / dt, 1),
                           "texts": len(texts), "sentences": sentences, "compute_type": engine.compute_type,
                           "inter_threads": engine.inter, "intra_threads": engine.intra,
-                          "max_batch": engine.max_batch, "chars_out": sum(len(d.text) for d in drafts)}
+                          "batch_sizes": engine.batch_sizes, "chars_out": sum(len(d.text) for d in drafts)}
         print(json.dumps({device: report[device]}), flush=True)
     report["cuda_vs_cpu"] = round(report["cpu"]["seconds"] / report["cuda"]["seconds"], 1)
     print(json.dumps(report, indent=2))

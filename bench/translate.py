@@ -34,6 +34,7 @@ ARGOS_VENV = HERE / ".venv-argos"
 # (inter and intra as for 2 cores; on N cores the bench scales inter to N // intra)
 DIRECT = {
     "direct_int8_i1_b32": ("int8", 1, 0, 32, "examples"),
+    "direct_int8_i1_b24": ("int8", 1, 0, 24, "examples"),
     "direct_int8_i1_b16": ("int8", 1, 0, 16, "examples"),
     "direct_int8_i1_b8": ("int8", 1, 0, 8, "examples"),
     "direct_int8_i2_b32": ("int8", 2, 0, 32, "examples"),
@@ -65,11 +66,16 @@ def rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def unit_texts() -> list[str]:
+def unit_texts(more: Path | None = None) -> list[str]:
+    """The passages of the seed article, then (``--articles DIR``) of every article in DIR."""
     from pubkit.readers import read_article
     from pubkit.segment import segment
 
-    return [u.text for u in segment(read_article(ARTICLE, ROOT))]
+    paths = [ARTICLE]
+    if more:
+        paths += sorted(p for p in more.iterdir() if p.suffix in (".txt", ".md")
+                        and not p.name.endswith(".outline.txt"))
+    return [u.text for path in paths for u in segment(read_article(path, ROOT))]
 
 
 def build_package() -> Path:
@@ -223,6 +229,7 @@ def main() -> None:
     ap.add_argument("--skip-argos", action="store_true")
     ap.add_argument("--parity", action="store_true", help="also compare outputs sentence by sentence")
     ap.add_argument("--only", help="comma-separated run names (default: all)")
+    ap.add_argument("--articles", type=Path, help="translate these articles too (e.g. tests/articles)")
     ap.add_argument("--json", help="write the report here too")
     args = ap.parse_args()
 
@@ -233,7 +240,7 @@ def main() -> None:
     from pubkit.mt import load_engine
     from pubkit.mt import tags as tg
 
-    texts = unit_texts()
+    texts = unit_texts(args.articles)
     folder = install(build_package())
     pkg_dir = next(p for p in folder.iterdir() if p.name.startswith("translate-en_ru"))
     sentences = [s for t in texts for s in tg.prepare(t).sentences]
@@ -247,8 +254,9 @@ def main() -> None:
     tasks = {}
     engine = load_engine(_Cfg(folder), "en", "ru")
     report["pubkit_settings"] = {"inter_threads": engine.inter, "intra_threads": engine.intra,
-                                 "compute_type": engine.compute_type, "max_batch_size": engine.max_batch,
-                                 "batch_type": engine.batch_type}
+                                 "compute_type": engine.compute_type, "sentences_per_batch": engine.batch_sizes,
+                                 "batches": [len(b) for b in engine_mod.plan_batches(
+                                     list(map(len, tokens)), engine.batch_sizes, engine.inter)]}
     outputs: dict[str, list[str]] = {}
 
     probes = []
@@ -265,11 +273,17 @@ def main() -> None:
 
     tasks["pubkit"] = pubkit_run
     for name, (ct, intra, _, mbs, bt) in DIRECT.items():
+        if args.only and name not in args.only.split(","):
+            continue
         inter = max(1, cores // intra)
-        tr = ctranslate2.Translator(str(pkg_dir / "model"), compute_type=ct, intra_threads=intra,
-                                    inter_threads=inter)
+        # a fresh translator per repeat too, loaded before the clock: the first translate_batch on a
+        # new translator costs 2-4% more than later ones (its threads' buffers and caches are cold),
+        # and pubkit's engine is fresh in every repeat, as in every `invoke translate`
+        translators = [ctranslate2.Translator(str(pkg_dir / "model"), compute_type=ct, intra_threads=intra,
+                                              inter_threads=inter) for _ in range(args.repeats)]
 
-        def direct(tr=tr, mbs=mbs, bt=bt, name=name):
+        def direct(translators=translators, mbs=mbs, bt=bt, name=name):
+            tr = translators.pop()
             res = tr.translate_batch(tokens, max_batch_size=mbs, batch_type=bt, beam_size=4,
                                      length_penalty=0.2, return_scores=True, replace_unknowns=True)
             outputs[name] = [sp.decode(r.hypotheses[0]).strip() for r in res]
@@ -312,6 +326,8 @@ def main() -> None:
             "cpu_median_s": round(statistics.median(c for _, c in vals), 3), "n": len(vals),
             "pubkit_speedup": round(med[name] / med["pubkit"], 3),
             "same_output_as_pubkit": outputs.get(name) == outputs.get("pubkit") if name in outputs else None,
+            "sentences_unlike_pubkit": sum(a != b for a, b in zip(outputs[name], outputs["pubkit"], strict=True))
+            if name in outputs and "pubkit" in outputs else None,
         }
     direct_names = [n for n in med if n.startswith("direct")]
     if direct_names:
@@ -321,13 +337,18 @@ def main() -> None:
         # per repeat, pubkit against the best direct run of the same repeat (both saw the same load)
         report["pubkit_wins_per_repeat"] = sum(
             runs["pubkit"][r][0] <= min(runs[n][r][0] for n in direct_names) for r in range(args.repeats))
+        # paired: pubkit over the best direct setting within each repeat (the load drifts between
+        # repeats, less within one), median and range over the repeats
+        paired = sorted(runs["pubkit"][r][0] / runs[best][r][0] for r in range(args.repeats))
+        report["pubkit_over_best_direct_paired"] = {"median": round(statistics.median(paired), 3),
+                                                    "min": round(paired[0], 3), "max": round(paired[-1], 3)}
     if "argos_translate" in med:
         report["pubkit_speedup_vs_argos"] = round(med["argos_translate"] / med["pubkit"], 1)
     if args.parity:
         report["parity"] = parity(folder, sentences, outputs["pubkit"])
     report["pubkit_alone"] = pubkit_peak(folder, texts)
     report["bench_process_peak_rss_mb"] = rss_mb()
-    if not args.only:
+    if not args.only and not args.articles:
         report["rerun_after_edit"] = rerun_after_edit(folder)
     print(json.dumps(report, indent=2, ensure_ascii=False))
     if args.json:
@@ -380,13 +401,12 @@ def rerun_after_edit(folder: Path) -> dict:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, scratch / name)
     sent: dict[str, list[int]] = {}
-    original = argos.load
 
-    def counting_load(cfg, source, target, **kw):
+    def counting_factory(cfg, source, target):
         """Every pair runs the one base en→ru model (ky and fr cost what ru costs); count what is sent."""
         from pubkit.mt import packages as pk
 
-        eng = argos.ArgosEngine([pk.find(folder, "en", "ru")], **kw)
+        eng = argos.ArgosEngine([pk.find(folder, "en", "ru")])
         real = eng.translate
 
         def translate(texts, **k):
@@ -396,28 +416,24 @@ def rerun_after_edit(folder: Path) -> dict:
         eng.translate = translate
         return eng
 
-    argos.load = counting_load
     try:
-        try:
-            upd.run(root=scratch)
-            t = time.perf_counter()
-            cmd.run(root=scratch)
-            first = time.perf_counter() - t
-            sent_first = {k: sum(v) for k, v in sent.items()}
-            sent.clear()
-            seed = scratch / "seeds" / ARTICLE.name
-            paras = seed.read_text(encoding="utf-8").split("\n\n")
-            i = next(i for i, p in enumerate(paras) if len(p.split()) > 30)
-            paras[i] = paras[i].rstrip() + " This sentence was added for the benchmark."
-            seed.write_text("\n\n".join(paras), encoding="utf-8")
-            upd.run(root=scratch)
-            t = time.perf_counter()
-            cmd.run(root=scratch)
-            second = time.perf_counter() - t
-        except PubkitError as err:
-            return {"status": f"not measured: {err.message}"}
-    finally:
-        argos.load = original
+        upd.run(root=scratch)
+        t = time.perf_counter()
+        cmd.run(root=scratch, engine_factory=counting_factory)
+        first = time.perf_counter() - t
+        sent_first = {k: sum(v) for k, v in sent.items()}
+        sent.clear()
+        seed = scratch / "seeds" / ARTICLE.name
+        paras = seed.read_text(encoding="utf-8").split("\n\n")
+        i = next(i for i, p in enumerate(paras) if len(p.split()) > 30)
+        paras[i] = paras[i].rstrip() + " This sentence was added for the benchmark."
+        seed.write_text("\n\n".join(paras), encoding="utf-8")
+        upd.run(root=scratch)
+        t = time.perf_counter()
+        cmd.run(root=scratch, engine_factory=counting_factory)
+        second = time.perf_counter() - t
+    except PubkitError as err:
+        return {"status": f"not measured: {err.message}"}
     return {"first_run_passages": sent_first, "rerun_passages": {k: sum(v) for k, v in sent.items()},
             "first_run_s": round(first, 2), "rerun_s": round(second, 2)}
 

@@ -192,7 +192,7 @@ def test_no_torch_or_stanza_imported(shared_packages, tmp_path):
 
 def test_ctrl_c_while_translating_stops_after_the_batches_in_flight(shared_packages):
     """A real engine in a fresh interpreter, Ctrl-C once the first batch is done: it exits after the
-    batches in flight (one per translator, and what they took meanwhile), not after all 200. The
+    batches in flight (one per translator, and what they took meanwhile), not after all 100. The
     count is printed at exit, after Python has waited for its threads."""
     script = textwrap.dedent(f"""
         import atexit, signal, sys
@@ -229,37 +229,59 @@ def test_ctrl_c_while_translating_stops_after_the_batches_in_flight(shared_packa
     assert out.returncode == 130, out.stderr
     assert "Traceback" not in out.stderr and "interrupted" in out.stdout
     first = next(line for line in out.stdout.splitlines() if line.startswith("progress"))
-    assert first.split()[1:] == ["16", "3200"]
+    assert first.split()[1:] == ["32", "3200"]
     submitted = int(out.stdout.split("submitted")[-1].split()[0])
-    assert 2 <= submitted <= 4, out.stdout[-500:]  # of 200 batches
+    assert 2 <= submitted <= 4, out.stdout[-500:]  # of 100 batches
 
 
 def test_plan_batches_covers_every_sentence_once_longest_first_and_feeds_every_translator():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    @settings(max_examples=300, deadline=None)
-    @given(st.lists(st.integers(1, 80), max_size=400), st.sampled_from([1, 2, 3, 8]),
-           st.sampled_from([1, 16, 256]))
-    def check(lengths, parallel, limit):
-        batches = argos.plan_batches(lengths, limit, parallel)
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.integers(1, 80), max_size=600), st.sampled_from([1, 2, 3, 8]),
+           st.sampled_from([(1, 1), (16, 32), (256, 256)]))
+    def check(lengths, parallel, sizes):
+        batches = argos.plan_batches(lengths, sizes, parallel)
         flat = [i for b in batches for i in b]
         assert sorted(flat) == list(range(len(lengths)))  # each sentence exactly once
         assert [lengths[i] for i in flat] == sorted(lengths, reverse=True)  # longest first
-        assert all(1 <= len(b) <= limit for b in batches)
-        sizes = [len(b) for b in batches]
-        assert sizes == sorted(sizes, reverse=True)
-        assert len(set(sizes[:-1])) <= 1 or max(sizes) - min(sizes) <= 1
-        # as many batches as the limit needs, and one per translator where there are sentences enough
-        n = len(lengths)
-        assert max(min(n, parallel), -(-n // limit)) <= len(batches) <= max(parallel, -(-n // limit))
+        n, cut = len(lengths), [len(b) for b in batches]
+        assert all(1 <= c <= sizes[1] for c in cut) and cut == sorted(cut, reverse=True)
+        assert len(batches) >= min(n, parallel)  # every translator gets work
+        if n >= parallel * argos.ROUNDS * sizes[0]:  # a long run: ROUNDS batches or more per translator
+            assert len(batches) >= parallel * argos.ROUNDS or cut[0] == sizes[1]
+            assert cut[0] >= sizes[0] and len(set(cut[:-1])) == 1
 
     check()
-    article = [24] * 108  # the article on 2 cores: 7 batches of 16, the last 12
+    article = [24] * 108  # the article on 2 cores: as CTranslate2's max_batch_size=16 cuts it
     assert [len(b) for b in argos.plan_batches(article, argos.CPU_BATCH, 2)] == [16] * 6 + [12]
+    assert [len(b) for b in argos.plan_batches([24] * 337, argos.CPU_BATCH, 2)] == [32] * 10 + [17]
+    assert [len(b) for b in argos.plan_batches([24] * 108, argos.CPU_BATCH, 8)] == [14] * 7 + [10]
     assert [len(b) for b in argos.plan_batches([5, 9, 7], argos.CPU_BATCH, 2)] == [2, 1]
     assert [len(b) for b in argos.plan_batches([5, 9, 7, 1], argos.CPU_BATCH, 3)] == [2, 1, 1]
     assert argos.plan_batches([5, 9, 7, 1], argos.CPU_BATCH, 3)[0] == [1, 2]  # 9 and 7 tokens
+
+
+def test_the_engine_drafts_what_one_direct_translate_batch_call_gives(engine_ru):
+    """pubkit hands out its own batches, cut as CTranslate2 cuts one call: the drafts are those of
+    one ``translate_batch`` call with the same batch size, sentence for sentence, for a run with
+    many sentence lengths."""
+    import random
+
+    cfg, _ = engine_ru
+    rng = random.Random(7)
+    words = "strike workers gas price Zhanaozen government protest city union wage".split()
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 40))).capitalize() + "."
+             for _ in range(150)]
+    engine = load_engine(cfg, "en", "ru", threads=2)
+    step = engine._steps[0]
+    tokens = [step.sp.encode(t, out_type=str) for t in texts]
+    size = len(argos.plan_batches(list(map(len, tokens)), engine.batch_sizes, engine.inter)[0])
+    direct = step.translator.translate_batch(tokens, max_batch_size=size, beam_size=argos.BEAM_SIZE,
+                                             length_penalty=argos.LENGTH_PENALTY, replace_unknowns=True)
+    assert [d.text for d in engine.translate(texts)] == [step.sp.decode(r.hypotheses[0]).strip()
+                                                          for r in direct]
 
 
 class _Result:

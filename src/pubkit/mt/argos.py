@@ -2,7 +2,7 @@
 
 Why not ``argostranslate.translate``: it imports torch and stanza, splits sentences with
 models that download at first use, and sends about one sentence per batch. Here every
-pending sentence of a language is submitted at once, in batches of 16 sentences of similar
+pending sentence of a language is translated in one run, in batches of sentences of similar
 length (int8, threads tuned to the machine, see plan_batches), with Argos's own decoding
 settings (beam 4, length penalty 0.2), so the drafts are what Argos would produce, only faster
 and fully offline.
@@ -28,11 +28,14 @@ from .base import Draft, Progress
 
 BEAM_SIZE = 4  # argostranslate's defaults: they shape the output, keep them
 LENGTH_PENALTY = 0.2
-# CPU batches of 16 sentences, longest first (see plan_batches). Of the direct translate_batch
-# settings the bench tries on 2 cores, 16 examples per batch was the fastest in every recorded run
-# (bench/README.md, "Translation"); 1024-token batches were 4-10% slower.
-CPU_BATCH = 16
-CUDA_BATCH = 256
+# Sentences per batch (at least, at most): as large as the run allows while every translator still
+# gets ROUNDS batches, so that the shorter last batches even out the threads. Measured on 2 cores
+# (bench/README.md, "Translation"): for the 108-sentence article 16 a batch was the fastest direct
+# setting (larger batches left one thread idle at the end), for 337 sentences of 14 articles 24-32
+# (fuller matrix products per decoding step, 4% less CPU than 16); no fixed size was best for both.
+CPU_BATCH = (16, 32)
+CUDA_BATCH = (256, 256)
+ROUNDS = 4
 # A run of at least this many sentences measures, on its own first sentences, which CPU thread plan
 # is faster here and now (see ArgosEngine._probe); smaller runs keep thread_plan's choice. The probe
 # costs a second model load (about 1.2 CPU seconds for a transformer-base model: 25% of translating
@@ -43,27 +46,32 @@ DEVICES = ("cpu", "cuda", "auto")
 CUDA_LIBS = ("libcublas.so.12", "libcublasLt.so.12")
 
 
-def plan_batches(lengths: Sequence[int], limit: int, parallel: int) -> list[list[int]]:
+def plan_batches(lengths: Sequence[int], sizes: tuple[int, int], parallel: int) -> list[list[int]]:
     """The batches of one translation run, as positions into ``lengths`` (token counts), in the
-    order they are handed out: what CTranslate2's own ``max_batch_size`` makes of one call, done
-    here so that batches are handed to the translators one at a time (see run_batches).
+    order they are handed out (see run_batches).
 
     Invariants (tested as properties): every position is in exactly one batch; positions run from
     the longest sentence to the shortest (stable for equal lengths), so a batch holds similar lengths
     and little padding, and the longest batches start first while short ones even out the threads at
-    the end; every batch but the last holds ``min(limit, ceil(n / parallel))`` sentences, and there
-    are at least ``min(n, parallel)`` batches (then of sizes differing by one at most), so each of
-    the ``parallel`` translators gets work even when there are only a handful of sentences.
+    the end; batches hold ``size`` sentences (the last one fewer), where ``size`` is
+    ``ceil(n / (parallel * ROUNDS))`` kept within ``sizes`` (at least, at most), and never more than
+    ``ceil(n / parallel)``; there are at least ``min(n, parallel)`` batches, so each of the
+    ``parallel`` translators gets work even for a handful of sentences.
+
+    This is how CTranslate2 cuts one ``translate_batch`` call with ``max_batch_size=size`` (sorted
+    from the longest), so pubkit's drafts are the direct call's, sentence for sentence.
     """
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     n, parallel = len(order), max(1, parallel)
-    size = max(1, min(limit, math.ceil(n / parallel)))
+    smallest, largest = sizes
+    size = min(largest, max(smallest, math.ceil(n / (parallel * ROUNDS))), math.ceil(n / parallel))
+    size = max(1, size)
     if math.ceil(n / size) >= min(n, parallel):
         return [order[k:k + size] for k in range(0, n, size)]
-    count = min(n, parallel)  # 4 sentences, 3 translators: 2 + 2 would leave one idle; 2 + 1 + 1
-    sizes = [n // count + (k < n % count) for k in range(count)]
-    starts = [sum(sizes[:k]) for k in range(count)]
-    return [order[a:a + b] for a, b in zip(starts, sizes, strict=True)]
+    count = min(n, parallel)  # 4 sentences, 3 translators: 2 + 1 + 1, not 2 + 2
+    cut = [n // count + (k < n % count) for k in range(count)]
+    starts = [sum(cut[:k]) for k in range(count)]
+    return [order[a:a + b] for a, b in zip(starts, cut, strict=True)]
 
 
 def run_batches(submit: Callable[[list[int]], Sequence[Any]], batches: list[list[int]],
@@ -254,7 +262,7 @@ class ArgosEngine:
         supported = ctranslate2.get_supported_compute_types(self.device)
         want = "float16" if self.device == "cuda" else "int8"
         self.compute_type = want if want in supported else "auto"
-        self.max_batch = CUDA_BATCH if self.device == "cuda" else CPU_BATCH
+        self.batch_sizes = CUDA_BATCH if self.device == "cuda" else CPU_BATCH
         self.packages = route
         self.engine_name = f"argos/ctranslate2 {ctranslate2.__version__}"
         self.model_name = "+".join(p.name for p in route)
@@ -332,7 +340,7 @@ class ArgosEngine:
                 asynchronous=True, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
                 return_scores=True, replace_unknowns=True)
 
-        batches = plan_batches([len(tokens[i]) for i in todo], self.max_batch, self.inter)
+        batches = plan_batches([len(tokens[i]) for i in todo], self.batch_sizes, self.inter)
         try:
             run_batches(submit, [[todo[j] for j in b] for b in batches],
                         lambda i, result: self._collect(step, result, i, out, lps, nts),
@@ -361,7 +369,7 @@ class ArgosEngine:
             start = time.perf_counter()
             results = tr.translate_batch(
                 [tokens[i] for i in part], target_prefix=[[step.prefix]] * len(part) if step.prefix else None,
-                max_batch_size=max(1, min(self.max_batch, math.ceil(len(part) / inter))),
+                max_batch_size=max(1, min(self.batch_sizes[1], math.ceil(len(part) / inter))),
                 beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY,
                 num_hypotheses=1, return_scores=True, replace_unknowns=True)
             seconds = time.perf_counter() - start

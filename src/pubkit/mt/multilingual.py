@@ -90,7 +90,7 @@ class MultilingualEngine:
         supported = ctranslate2.get_supported_compute_types(self.device)
         want = "float16" if self.device == "cuda" else "int8"
         self.compute_type = want if want in supported else "auto"
-        self.max_batch = argos.CUDA_BATCH if self.device == "cuda" else argos.CPU_BATCH
+        self.batch_sizes = argos.CUDA_BATCH if self.device == "cuda" else argos.CPU_BATCH
         self.engine_name = f"{model.family}/ctranslate2 {ctranslate2.__version__}"
         self.model_name = model.name
         self.model_version = f"{model.version or '?'}, {model.licence_note}"
@@ -141,7 +141,7 @@ class MultilingualEngine:
                 max_decoding_length=MAX_DECODING_LENGTH,
             )
 
-        batches = argos.plan_batches([len(tokens[i]) for i in todo], self.max_batch, self.inter)
+        batches = argos.plan_batches([len(tokens[i]) for i in todo], self.batch_sizes, self.inter)
         try:
             argos.run_batches(submit, [[todo[j] for j in b] for b in batches],
                               lambda i, result: self._collect(result, i, out, lps, nts), report, done,
