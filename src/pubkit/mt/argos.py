@@ -59,7 +59,10 @@ def plan_batches(lengths: Sequence[int], sizes: tuple[int, int], parallel: int) 
     ``parallel`` translators gets work even for a handful of sentences.
 
     This is how CTranslate2 cuts one ``translate_batch`` call with ``max_batch_size=size`` (sorted
-    from the longest), so pubkit's drafts are the direct call's, sentence for sentence.
+    from the longest), except for the order of equal lengths, which CTranslate2's sort does not
+    keep: a sentence at a batch boundary may have other neighbours than in the direct call, and
+    where the model's choice is a near tie that can change its output (1 of 337 sentences in
+    bench/README.md, as between two direct settings).
     """
     order = sorted(range(len(lengths)), key=lambda i: -lengths[i])
     n, parallel = len(order), max(1, parallel)
@@ -326,33 +329,43 @@ class ArgosEngine:
         if not todo:
             report(len(sentences))
             return out, lps, nts
+
+        def collect(i: int, result: Any) -> None:
+            self._collect(step, result, i, out, lps, nts)
+
         if self._plans and self.probe is None and len(todo) >= PROBE_MIN:
-            todo = self._probe(step, tokens, todo, out, lps, nts)
+            todo = self._probe(step, tokens, todo, collect)
             report(len(sentences) - len(todo))
         elif self._plans and step.plan != (self.inter, self.intra):  # pivot's second step: the chosen plan
             step.plan = (self.inter, self.intra)
             step.translator = self._load(step.package, *step.plan)
-        prefix = [[step.prefix]] if step.prefix else None
-
-        def submit(batch: list[int]) -> Sequence[Any]:
-            return step.translator.translate_batch(
-                [tokens[i] for i in batch], target_prefix=prefix * len(batch) if prefix else None,
-                asynchronous=True, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
-                return_scores=True, replace_unknowns=True)
-
-        batches = plan_batches([len(tokens[i]) for i in todo], self.batch_sizes, self.inter)
         try:
-            run_batches(submit, [[todo[j] for j in b] for b in batches],
-                        lambda i, result: self._collect(step, result, i, out, lps, nts),
-                        report, len(sentences) - len(todo), self.inter)
+            self._translate(step, step.translator, tokens, todo, self.inter, collect, report,
+                            len(sentences) - len(todo))
         except RuntimeError as err:
             if self.device == "cuda":
                 raise UnavailableError(f"CUDA translation failed: {err}", hint="use --device cpu") from None
             raise
         return out, lps, nts
 
-    def _probe(self, step: _Step, tokens: list[list[str]], todo: list[int], out: list[str],
-               lps: list[float], nts: list[int]) -> list[int]:
+    def _translate(self, step: _Step, translator: Any, tokens: list[list[str]], positions: list[int],
+                   parallel: int, collect: Callable[[int, Any], None], report: Callable[[int], None],
+                   done: int) -> None:
+        """Translate the sentences at ``positions`` (into ``tokens``) with ``translator`` and its
+        ``parallel`` translators, in the batches of plan_batches, handed out by run_batches."""
+        prefix = [[step.prefix]] if step.prefix else None
+
+        def submit(batch: list[int]) -> Sequence[Any]:
+            return translator.translate_batch(
+                [tokens[i] for i in batch], target_prefix=prefix * len(batch) if prefix else None,
+                asynchronous=True, beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY, num_hypotheses=1,
+                return_scores=True, replace_unknowns=True)
+
+        batches = plan_batches([len(tokens[i]) for i in positions], self.batch_sizes, parallel)
+        run_batches(submit, [[positions[j] for j in b] for b in batches], collect, report, done, parallel)
+
+    def _probe(self, step: _Step, tokens: list[list[str]], todo: list[int],
+               collect: Callable[[int, Any], None]) -> list[int]:
         """Translate the first sentences half with each thread plan, keep the faster; returns what is left.
 
         Which plan wins depends on the machine and its load, not only on the core count: on 2 quiet
@@ -367,14 +380,8 @@ class ArgosEngine:
             part = todo[k * n:(k + 1) * n]
             tr = step.translator if k == 0 else self._load(step.package, inter, intra)
             start = time.perf_counter()
-            results = tr.translate_batch(
-                [tokens[i] for i in part], target_prefix=[[step.prefix]] * len(part) if step.prefix else None,
-                max_batch_size=max(1, min(self.batch_sizes[1], math.ceil(len(part) / inter))),
-                beam_size=BEAM_SIZE, length_penalty=LENGTH_PENALTY,
-                num_hypotheses=1, return_scores=True, replace_unknowns=True)
+            self._translate(step, tr, tokens, part, inter, collect, lambda done: None, 0)
             seconds = time.perf_counter() - start
-            for i, result in zip(part, results, strict=True):
-                self._collect(step, result, i, out, lps, nts)
             timings.append((seconds / max(1, sum(len(tokens[i]) for i in part)), inter, intra, tr))
         best = min(timings, key=lambda t: t[0])
         self.inter, self.intra = best[1], best[2]
