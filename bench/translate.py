@@ -318,6 +318,8 @@ def main() -> None:
     report["machine"]["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
 
     med = {n: statistics.median(w for w, _ in v) for n, v in runs.items()}
+    unlike = {n: sum(a != b for a, b in zip(out, outputs["pubkit"], strict=True))
+              for n, out in outputs.items() if "pubkit" in outputs}
     for name, vals in runs.items():
         walls = sorted(w for w, _ in vals)
         report["runs"][name] = {
@@ -325,9 +327,8 @@ def main() -> None:
             "spread_pct": round(100 * (walls[-1] - walls[0]) / med[name], 1),
             "cpu_median_s": round(statistics.median(c for _, c in vals), 3), "n": len(vals),
             "pubkit_speedup": round(med[name] / med["pubkit"], 3),
-            "same_output_as_pubkit": outputs.get(name) == outputs.get("pubkit") if name in outputs else None,
-            "sentences_unlike_pubkit": sum(a != b for a, b in zip(outputs[name], outputs["pubkit"], strict=True))
-            if name in outputs and "pubkit" in outputs else None,
+            "same_output_as_pubkit": unlike[name] == 0 if name in unlike else None,
+            "sentences_unlike_pubkit": unlike.get(name),
         }
     direct_names = [n for n in med if n.startswith("direct")]
     if direct_names:
