@@ -22,13 +22,18 @@ def golden(path: Path, actual: str) -> None:
     assert actual == path.read_text(encoding="utf-8"), f"differs from golden {path} (PUBKIT_REGEN_GOLDEN=1 rewrites it)"
 
 
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A scratch copy of the project (config, seeds, translations, templates)."""
-    dest = tmp_path / "project"
+def copy_project(parent: Path) -> Path:
+    """``parent/project``: a scratch copy of the project (config, seeds, translations, templates)."""
+    dest = parent / "project"
     dest.mkdir()
     shutil.copy(ROOT / "pubkit.toml", dest / "pubkit.toml")
     for name in ("seeds", "translations", "templates"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name)
     return dest
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch copy of the project (config, seeds, translations, templates)."""
+    return copy_project(tmp_path)

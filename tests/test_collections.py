@@ -14,7 +14,7 @@ from pubkit.config import load_config
 from pubkit.errors import InputError, MissingError
 from pubkit.pipeline import build, plan
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project
 from .tools import epubcheck_jar, require_tool
 
 SEED = "kazakh-workers-revolt-2022"
@@ -33,11 +33,7 @@ parts:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """A project with the seed and two more articles, and a collection of all three, built."""
-    project = tmp_path_factory.mktemp("coll") / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "pubkit.toml", project / "pubkit.toml")
-    for name in ("seeds", "translations", "templates"):
-        shutil.copytree(ROOT / name, project / name)
+    project = copy_project(tmp_path_factory.mktemp("coll"))
     shutil.copy(ROOT / "tests" / "data" / "sample.md", project / "seeds" / "sample.md")
     shutil.copy(ROOT / "tests" / "articles" / "footnotes-plain.txt",
                 project / "seeds" / "footnotes-plain.txt")

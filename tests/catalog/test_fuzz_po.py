@@ -15,20 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import ROOT
+from ..conftest import ROOT, copy_project
 from .po_fuzz import SLUG, base_text, run_fuzz
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 @pytest.fixture
 def reviewed_project(tmp_path: Path) -> Path:
-    """A scratch copy of the project with its reviewed translation files."""
-    dest = tmp_path / "project"
-    dest.mkdir()
-    shutil.copy(ROOT / "pubkit.toml", dest / "pubkit.toml")
-    for name in ("seeds", "translations", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    return dest
+    """A scratch copy of the project with its reviewed translation files (the catalog tests'
+    ``project`` removes them)."""
+    return copy_project(tmp_path)
 
 def test_po_fuzzer_finds_no_loss_and_no_unclean_error(reviewed_project):
     res = run_fuzz(reviewed_project, n=300, seed=20261127, seconds=20)

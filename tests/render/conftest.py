@@ -149,16 +149,11 @@ os.environ.setdefault("PUBKIT_TEST", "1")
 @pytest.fixture(scope="session")
 def article_dist(tmp_path_factory):
     """The article's real editions, built once from a copy of the project: {lang: epub path}."""
-    import shutil
-
     from pubkit.pipeline import build
 
-    dest = tmp_path_factory.mktemp("article") / "project"
-    dest.mkdir()
-    shutil.copy(ROOT / "pubkit.toml", dest / "pubkit.toml")
-    for name in ("seeds", "translations", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    project = load_config(dest)
+    from ..conftest import copy_project
+
+    project = load_config(copy_project(tmp_path_factory.mktemp("article")))
     build(project, workers=1)
     return {lang: project.dist / f"kazakh-workers-revolt-2022.{lang}.epub"
             for lang in project.edition_langs}

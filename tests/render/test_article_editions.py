@@ -19,7 +19,7 @@ import pytest
 from pubkit.config import load_config
 from pubkit.pipeline import build
 
-from ..conftest import ROOT
+from ..conftest import ROOT, copy_project
 from ..tools import _missing, epubcheck_jar, require_tool
 
 LANGS = ("en", "ru", "ky", "fr")
@@ -36,12 +36,7 @@ def _ace() -> str:
 
 @pytest.fixture(scope="module")
 def epubs(tmp_path_factory):
-    dest = tmp_path_factory.mktemp("ace") / "project"
-    dest.mkdir()
-    shutil.copy(ROOT / "pubkit.toml", dest / "pubkit.toml")
-    for name in ("seeds", "translations", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
-    cfg = load_config(dest)
+    cfg = load_config(copy_project(tmp_path_factory.mktemp("ace")))
     build(cfg, workers=1)
     return {lang: cfg.dist / f"kazakh-workers-revolt-2022.{lang}.epub" for lang in LANGS}
 
