@@ -258,11 +258,8 @@ def invisible_in_entry(e: polib.POEntry, path: Path | str,
     for text in texts:
         for f in characters.findings(text):
             line = _line_with(lines, (e.linenum or 1) - 1, f.char, ("msgstr",)) if lines else e.linenum or 0
-            out.append(Diagnostic(
-                f.rule.code, Severity.ERROR,
-                f"U+{ord(f.char):04X} ({_char_name(f.char)}) in the translation is {f.rule.what}; "
-                "it would be published as it is",
-                Location(path, line), hint=f.rule.hint))
+            out.append(_character_diagnostic(f, "the translation", "it would be published as it is",
+                                             Location(path, line)))
     return out
 
 
@@ -274,12 +271,18 @@ def check_header(po: polib.POFile, path: Path | str, lines: list[str]) -> list[D
         for f in characters.findings(f"{key}: {value}"):
             start = next((i for i, ln in enumerate(lines) if ln.lstrip('"').startswith(f"{key}:")), 0)
             line = _line_with(lines, start, f.char, ('"',))
-            out.append(Diagnostic(
-                f.rule.code, Severity.ERROR,
-                f"U+{ord(f.char):04X} ({_char_name(f.char)}) in the header field {key} is {f.rule.what}; "
-                "it would be printed in the colophon and the book's metadata",
-                Location(path, line), hint=f.rule.hint))
+            out.append(_character_diagnostic(
+                f, f"the header field {key}", "it would be printed in the colophon and the book's metadata",
+                Location(path, line)))
     return out
+
+
+def _character_diagnostic(f: characters.Finding, where: str, consequence: str,
+                          location: Location) -> Diagnostic:
+    """One of :data:`pubkit.characters.RULES` found in ``where`` of a PO file, as an error."""
+    return Diagnostic(f.rule.code, Severity.ERROR,
+                      f"U+{ord(f.char):04X} ({_char_name(f.char)}) in {where} is {f.rule.what}; {consequence}",
+                      location, hint=f.rule.hint)
 
 
 def check_file(pf: PoFile, ctx: Context, path: Path | str) -> list[Diagnostic]:
