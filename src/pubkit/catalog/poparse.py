@@ -100,13 +100,19 @@ class _Parser:
         self.cur = _Entry()
         self.target = None
 
-    def comment(self, n: int, line: str) -> None:
+    def _line_before_keywords(self, n: int, what: str) -> _Entry:
+        """The entry that line ``n`` (a comment or previous-source line) starts or continues: after
+        a msgstr it starts the next entry; between an entry's keywords it is an error."""
         if self.cur.phase == 4:
             self.finish(n)
         cur = self.cur
         if cur.phase:
-            raise PoSyntaxError(n, "a comment between the keywords of an entry")
+            raise PoSyntaxError(n, f"{what} between the keywords of an entry")
         cur.first = cur.first or n
+        return cur
+
+    def comment(self, n: int, line: str) -> None:
+        cur = self._line_before_keywords(n, "a comment")
         self.target = None
         kind, rest = line[:2], line[2:]
         rest = rest[1:] if rest.startswith(" ") else rest
@@ -123,12 +129,7 @@ class _Parser:
             cur.tcomment.append(rest[1:] if rest.startswith(" ") else rest)
 
     def previous(self, n: int, body: str, obsolete: bool) -> None:
-        if self.cur.phase == 4:
-            self.finish(n)
-        cur = self.cur
-        if cur.phase:
-            raise PoSyntaxError(n, "a previous-source line (#|) between the keywords of an entry")
-        cur.first = cur.first or n
+        cur = self._line_before_keywords(n, "a previous-source line (#|)")
         kind = "#~|" if obsolete else "#|"
         if body.startswith('"'):
             self.continuation(n, body, kind)
