@@ -51,6 +51,7 @@ def test_proof_shows_every_passage_state_and_what_the_edition_prints(project):
     html = (project / "proofs" / "kazakh-workers-revolt-2022.ru.proof.html").read_text(encoding="utf-8")
     assert html.count('<tbody class="passage">') == 44 and "key p-" in html and "PO line" in html
     assert 'url("../templates/fonts/PTF55F.ttf")' in html
+    assert 'url("../templates/fonts/PubkitSpaces.ttf")' in html  # every face of the editions' base.css
     pdf = project / "proofs" / "kazakh-workers-revolt-2022.ru.proof.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdffonts") is None:

@@ -9,6 +9,7 @@ diff of the previous source against the current one (see :mod:`pubkit.proof`).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from markupsafe import Markup
@@ -24,6 +25,7 @@ from .update import select_langs
 
 PROOFS = "proofs"
 TEMPLATE = "proof/proof.html.j2"
+FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")  # the editions' fonts, in base.css
 
 
 def render(view: ProofView, cfg: Config, font_base: str) -> str:
@@ -31,8 +33,10 @@ def render(view: ProofView, cfg: Config, font_base: str) -> str:
     from ..render.html import render_template
 
     font_paths(cfg)  # every font is there (a clear error names a missing one)
+    base = require(cfg.templates / "base.css", "stylesheet").read_text(encoding="utf-8")
+    faces = "\n".join(FONT_FACE.findall(base)).replace('url("fonts/', f'url("{font_base}')
     css = require(cfg.templates / "proof" / "proof.css", "stylesheet").read_text(encoding="utf-8")
-    css = css.replace("FONTS/", font_base).replace("</", "<\\/")  # a stylesheet, never markup
+    css = f"{faces}\n{css}".replace("</", "<\\/")  # a stylesheet, never markup
     return render_template(cfg.templates, TEMPLATE, {"view": view, "css": Markup(css)})
 
 
