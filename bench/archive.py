@@ -116,8 +116,6 @@ def generate(dest: Path, n: int, seed: int = 0, *, targets: tuple[str, ...] = ("
     toml = (ROOT / "pubkit.toml").read_text(encoding="utf-8")
     toml = toml.replace('targets = ["ru", "ky", "fr"]', f"targets = {json.dumps(list(targets))}")
     (dest / "pubkit.toml").write_text(toml, encoding="utf-8")
-    if not (dest / "templates").exists():
-        shutil.copytree(ROOT / "templates", dest / "templates")
     seeds = dest / "seeds"
     seeds.mkdir(exist_ok=True)
     rng = random.Random(seed)

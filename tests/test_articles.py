@@ -147,7 +147,6 @@ def published(tmp_path_factory):
     (project / "seeds").mkdir(parents=True)
     toml = (ROOT / "pubkit.toml").read_text(encoding="utf-8")
     (project / "pubkit.toml").write_text(toml + '\n[models]\ndir = "models"\n', encoding="utf-8")
-    shutil.copytree(ROOT / "templates", project / "templates")
     for p in ARTICLES.iterdir():
         if p.suffix in (".txt", ".md", ".yaml") and not p.name.endswith(".outline.txt"):
             shutil.copy(p, project / "seeds" / p.name)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from pubkit.commands import proof, update
-from pubkit.config import load_config
+from pubkit.config import PACKAGED_TEMPLATES, load_config
 from pubkit.project import load_articles
 from pubkit.proof import build_proof, word_diff
 from pubkit.segment import segment
@@ -50,8 +52,9 @@ def test_proof_shows_every_passage_state_and_what_the_edition_prints(project):
     assert proof.run(root=project, langs=["ru"]) == 0
     html = (project / "proofs" / "kazakh-workers-revolt-2022.ru.proof.html").read_text(encoding="utf-8")
     assert html.count('<tbody class="passage">') == 44 and "key p-" in html and "PO line" in html
-    assert 'url("../templates/fonts/PTF55F.ttf")' in html
-    assert 'url("../templates/fonts/PubkitSpaces.ttf")' in html  # every face of the editions' base.css
+    fonts_url = Path(os.path.relpath(PACKAGED_TEMPLATES / "fonts", project / "proofs")).as_posix()
+    assert f'url("{fonts_url}/PTF55F.ttf")' in html
+    assert f'url("{fonts_url}/PubkitSpaces.ttf")' in html  # every face of the editions' base.css
     pdf = project / "proofs" / "kazakh-workers-revolt-2022.ru.proof.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
     if shutil.which("pdffonts") is None:

@@ -12,6 +12,10 @@ from .errors import ConfigError, InputError, Location
 from .fsio import read_bounded
 
 CONFIG_NAME = "pubkit.toml"
+# The templates, stylesheets, fonts and interface strings every edition uses: package data, so an
+# installed pubkit builds without a checkout. A project's own folder (``[paths] templates``, or
+# ``templates/`` when it exists) is used instead.
+PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANG_CODE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # BCP 47-like; names a folder
 
 
@@ -49,6 +53,14 @@ class Config:
                 location=Location(self.root / CONFIG_NAME),
                 hint=f'add `{code} = {{ name = "...", native = "..." }}` under [languages]',
             ) from None
+
+
+def _templates_folder(root: Path, paths: dict) -> Path:
+    """The project's own templates folder when it has one, else the packaged templates."""
+    if "templates" in paths:
+        return root / paths["templates"]
+    own = root / "templates"
+    return own if own.is_dir() else PACKAGED_TEMPLATES
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -109,7 +121,7 @@ def load_config(root: Path | None = None) -> Config:
         languages=languages,
         seeds=root / paths.get("seeds", "seeds"),
         translations=root / paths.get("translations", "translations"),
-        templates=root / paths.get("templates", "templates"),
+        templates=_templates_folder(root, paths),
         dist=root / paths.get("dist", "dist"),
         pdf_page_size=raw.get("pdf", {}).get("page_size", "A5"),
         raw=raw,

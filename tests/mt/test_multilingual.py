@@ -61,8 +61,7 @@ def make_project(tmp_path: Path, *, targets=("ru", "ky", "fr", "kk"), extra: str
     (dest / "pubkit.toml").write_text(
         toml + f'\n[models]\ndir = "models"\nmultilingual_dir = "mlmodels"\n{extra}', encoding="utf-8"
     )
-    for name in ("seeds", "templates"):
-        shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "seeds", dest / "seeds")
     return dest
 
 

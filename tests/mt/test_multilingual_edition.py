@@ -19,6 +19,8 @@ from pubkit import catalog
 from pubkit.commands import models, publish
 from pubkit.mt.synthetic_multilingual import build as build_model
 
+from pubkit.config import PACKAGED_TEMPLATES
+
 from ..conftest import ROOT
 from ..tools import epubcheck_jar, require_tool
 from .conftest import TEXT
@@ -29,7 +31,7 @@ PANGRAM = (
     "Әйгілі ғалым Һәкім «Өнер мен Ұлы Қазақ даласы» деп жазды. Іле бойындағы шаһарда, Ғимаратының "
     "алдында, жұмысшылар бүгін «ТЕҢДІК!» деп бас көтерді; Үкімет үнсіз."
 )
-FONTS = sorted((ROOT / "templates" / "fonts").glob("PT*.ttf"))
+FONTS = sorted((PACKAGED_TEMPLATES / "fonts").glob("PT*.ttf"))
 
 
 def test_every_kazakh_letter_is_in_every_shipped_text_font():
@@ -105,7 +107,7 @@ def test_kazakh_epub_passes_epubcheck_and_carries_the_licence(kk_project):
 def test_kazakh_interface_strings_complete_and_not_kyrgyz():
     import yaml
 
-    data = yaml.safe_load((ROOT / "templates" / "strings.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((PACKAGED_TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))
     assert set(data["kk"]) == set(data["en"])
     assert data["kk"]["contents"] == "Мазмұны" and data["kk"]["translated_by"] == "Аударған"
     assert not {"Мазмуну", "Которгон", "Түпнуска"} & set(str(data["kk"]).replace(",", " ").split())
