@@ -14,7 +14,7 @@ from .fsio import read_bounded
 CONFIG_NAME = "pubkit.toml"
 # The templates, stylesheets, fonts and interface strings every edition uses: package data, so an
 # installed pubkit builds without a checkout. A project's own folder (``[paths] templates``, or
-# ``templates/`` when it exists) is used instead.
+# ``templates/`` when it exists) overrides them file by file: see template_file().
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 LANG_CODE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")  # BCP 47-like; names a folder
 
@@ -53,6 +53,23 @@ class Config:
                 location=Location(self.root / CONFIG_NAME),
                 hint=f'add `{code} = {{ name = "...", native = "..." }}` under [languages]',
             ) from None
+
+
+def template_dirs(templates: Path) -> tuple[Path, ...]:
+    """Where a template name is looked up, first match wins: the project's folder, then the package's."""
+    own = templates.resolve()
+    return (own,) if own == PACKAGED_TEMPLATES else (own, PACKAGED_TEMPLATES)
+
+
+def template_file(templates: Path, name: str) -> Path:
+    """The file a template name (``base.css``, ``fonts/PTF55F.ttf``, ``epub/text.xhtml.j2``) means:
+    the project's own when ``templates`` (``cfg.templates``) has it, else the packaged one. A name
+    found nowhere gives the path in the project's folder, for the error that names it."""
+    for folder in template_dirs(templates):
+        path = folder / name
+        if path.is_file():
+            return path
+    return templates / name
 
 
 def _templates_folder(root: Path, paths: dict) -> Path:

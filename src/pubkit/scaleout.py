@@ -78,7 +78,8 @@ def _shared_files(root: Path) -> dict[str, bytes]:
 
     cfg = load_config(root)
     files = {"pubkit.toml": (root / "pubkit.toml").read_bytes()}
-    for p in sorted(cfg.templates.rglob("*")):
+    own = cfg.templates if cfg.templates.resolve().is_relative_to(root.resolve()) else None
+    for p in sorted(own.rglob("*") if own else ()):  # pubkit's own templates travel with its code
         if p.is_file() and "__pycache__" not in p.parts:
             files[str(p.relative_to(root))] = p.read_bytes()
     glossary = cfg.translations / "glossary.csv"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, UTC
 from pathlib import Path
 
-from ..config import Config
+from ..config import Config, template_file
 from ..edition import Edition
 from ..errors import ConfigError, Location, MissingError
 from ..typography import typeset_text
@@ -40,25 +40,26 @@ class Licence:
 def require(path: Path, what: str) -> Path:
     if not path.is_file():
         raise MissingError(f"{what} is missing: {path}", location=Location(path),
-                           hint="restore it from version control (templates/ holds the look and the fonts)")
+                           hint="restore it: a project's templates/ may override any file of pubkit's own, "
+                                "which a reinstall of pubkit restores")
     return path
 
 
 def font_paths(cfg: Config) -> list[Path]:
-    return [require(cfg.templates / "fonts" / name, "font") for name in sorted(FONTS)]
+    return [require(template_file(cfg.templates, f"fonts/{name}"), "font") for name in sorted(FONTS)]
 
 
 def licences(cfg: Config) -> list[Licence]:
     out = []
     for file in sorted(set(FONTS.values())):
-        path = require(cfg.templates / "fonts" / file, "font licence")
+        path = require(template_file(cfg.templates, f"fonts/{file}"), "font licence")
         name = typeset_text(LICENCE_NAMES.get(file, file), "en")
         out.append(Licence(file, name, path.read_text(encoding="utf-8")))
     return out
 
 
 def stylesheets(cfg: Config, fmt: str) -> list[Path]:
-    return [require(cfg.templates / name, "stylesheet") for name in STYLESHEETS[fmt]]
+    return [require(template_file(cfg.templates, name), "stylesheet") for name in STYLESHEETS[fmt]]
 
 
 def build_datetime(edition: Edition) -> datetime:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 WIDTH, HEIGHT = 1200, 1800
@@ -39,26 +40,26 @@ def _fit(draw, text: str, font_path: Path, width: int, start: int, max_lines: in
         size -= 6
 
 
-def cover_png(title: str, author: str, language: str, fonts: Path) -> bytes:
-    """The cover as PNG bytes: same inputs, same bytes."""
+def cover_png(title: str, author: str, language: str, fonts: Mapping[str, Path]) -> bytes:
+    """The cover as PNG bytes: same inputs, same bytes (``fonts``: file name → path, assets.font_paths)."""
     from PIL import Image, ImageDraw, ImageFont
 
     img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(img)
     margin = 110
     draw.rectangle([margin, 260, WIDTH - margin, 268], fill=RULE)
-    tfont, tlines = _fit(draw, title, fonts / "PTF75F.ttf", WIDTH - 2 * margin, 104, 6)
+    tfont, tlines = _fit(draw, title, fonts["PTF75F.ttf"], WIDTH - 2 * margin, 104, 6)
     y = 330
     for line in tlines:
         draw.text((margin, y), line, font=tfont, fill=INK)
         y += int(tfont.size * 1.18)
-    afont, alines = _fit(draw, author, fonts / "PTS55F.ttf", WIDTH - 2 * margin, 56, 3)
+    afont, alines = _fit(draw, author, fonts["PTS55F.ttf"], WIDTH - 2 * margin, 56, 3)
     y = HEIGHT - 330 - len(alines) * int(afont.size * 1.25)
     draw.rectangle([margin, y - 50, margin + 200, y - 44], fill=RULE)
     for line in alines:
         draw.text((margin, y), line, font=afont, fill=INK)
         y += int(afont.size * 1.25)
-    lfont = ImageFont.truetype(str(fonts / "PTS75F.ttf"), 40)
+    lfont = ImageFont.truetype(str(fonts["PTS75F.ttf"]), 40)
     draw.text((margin, HEIGHT - 180), language.upper(), font=lfont, fill=SOFT)
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=6)

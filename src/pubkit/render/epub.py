@@ -153,13 +153,13 @@ def build_book(edition: Edition, cfg: Config):
             book.add_metadata(None, "meta", value, {"property": prop})
 
     book.set_cover("images/cover.png", cover_png(
-        ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], cfg.templates / "fonts"), create_page=False)
+        ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], {p.name: p for p in fonts}), create_page=False)
     bodies = {page: render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx) for page in PAGES}
     # fonts: the faces the pages use, cut to the characters they show (render/fonts.py)
     used = characters_by_face([bodies[p] for p in PAGES if p != "cover"],
                               cfg.templates.resolve().as_uri() + "/",
                               make_fetcher(cfg.templates, images=edition.images))
-    carried = epub_fonts(used, fonts[0].parent)
+    carried = epub_fonts(used, {p.name: p for p in fonts})
     names = {f.name for f in carried}
     for path in css:
         text = epub_css(path.read_text(encoding="utf-8"), names)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,16 +103,17 @@ def subset(path: Path, chars: set[str], family: str) -> bytes:
     return buf.getvalue()
 
 
-def epub_fonts(used: dict[tuple[str, bool, bool], set[str]], fonts_dir: Path) -> list[FontFile]:
-    """The font files an EPUB carries: used faces subset and renamed, plus pubkit's spaces."""
+def epub_fonts(used: dict[tuple[str, bool, bool], set[str]], fonts: Mapping[str, Path]) -> list[FontFile]:
+    """The font files an EPUB carries: used faces subset and renamed, plus pubkit's spaces
+    (``fonts``: file name → path, as assets.font_paths found them)."""
     out = []
     for face, chars in sorted(used.items()):
         if not chars:
             continue
         file = FACES[face]
-        out.append(FontFile(file, subset(fonts_dir / file, chars, RENAMED[face[0]])))
+        out.append(FontFile(file, subset(fonts[file], chars, RENAMED[face[0]])))
     for file in UNTOUCHED:
-        out.append(FontFile(file, (fonts_dir / file).read_bytes()))
+        out.append(FontFile(file, fonts[file].read_bytes()))
     return out
 
 

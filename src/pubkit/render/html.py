@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from ..config import Config
+from ..config import Config, template_dirs
 from ..edition import Edition
 from ..errors import ConfigError, Location, MissingError
 from ..model import (
@@ -426,20 +427,31 @@ def _load_strings(path: Path, mtime_ns: int) -> dict:
             f"{STRINGS_FILE} is not valid YAML: {getattr(err, 'problem', err)}",
             location=Location(path, mark.line + 1 if mark else 0),
         ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("en"), dict):
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise ConfigError(f"{STRINGS_FILE} must map language codes to strings, with an `en` section", location=Location(path))
     return data
 
 
 class Strings:
-    """The interface strings of one language (``templates/strings.yaml``), English as fallback."""
+    """The interface strings of one language (``templates/strings.yaml``), English as fallback.
+
+    A project's own ``strings.yaml`` is laid over the packaged one key by key: it need only hold
+    the strings it changes or adds."""
 
     def __init__(self, templates: Path, lang: str):
-        path = templates / STRINGS_FILE
-        if not path.is_file():
+        layers = [folder / STRINGS_FILE for folder in reversed(template_dirs(templates))]
+        layers = [path for path in layers if path.is_file()]
+        if not layers:
+            path = templates / STRINGS_FILE
             raise MissingError(f"no {STRINGS_FILE} in {templates}", location=Location(path),
-                               hint="restore templates/strings.yaml (the interface strings per language)")
-        data = _load_strings(path, path.stat().st_mtime_ns)
+                               hint="reinstall pubkit: its own strings.yaml holds the interface strings")
+        data: dict = {}
+        for path in layers:  # the packaged file first, the project's over it
+            for code, table in _load_strings(path, path.stat().st_mtime_ns).items():
+                data[code] = {**data.get(code, {}), **table}
+        if not isinstance(data.get("en"), dict):
+            raise ConfigError(f"{STRINGS_FILE} must map language codes to strings, with an `en` section",
+                              location=Location(layers[-1]))
         self.lang = lang
         self._en = data["en"]
         self._own = data.get(lang.split("-")[0]) or {}
@@ -481,16 +493,17 @@ class Strings:
 
 
 def environment(templates: Path) -> jinja2.Environment:
+    """Templates looked up in the project's folder, then in pubkit's own (config.template_dirs)."""
     if not templates.is_dir():
         raise MissingError(f"no templates folder at {templates}", location=Location(templates),
-                           hint="restore templates/ (Jinja2 templates, CSS and fonts)")
-    return _environment(templates.resolve())
+                           hint="create it, or drop [paths] templates to use pubkit's own templates")
+    return _environment(template_dirs(templates))
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(templates: Path) -> jinja2.Environment:
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -529,9 +542,9 @@ def render_template(templates: Path, name: str, context: dict[str, Any]) -> str:
 def _template_frame(err: BaseException, templates: Path) -> Location | None:
     """The innermost traceback frame inside a template file (Jinja maps it to template lines)."""
     found = None
-    root = str(templates.resolve())
+    roots = tuple(str(folder) + os.sep for folder in template_dirs(templates))
     for frame in traceback.extract_tb(err.__traceback__):
-        if frame.filename and frame.filename.startswith(root):
+        if frame.filename and frame.filename.startswith(roots):
             found = Location(Path(frame.filename), frame.lineno or 0)
     return found
 

@@ -23,12 +23,13 @@ read them before rendering, and the fetcher serves those bytes from memory.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from ..config import Config
+from ..config import Config, template_dirs, template_file
 from ..edition import EmbeddedImage, Edition
 from ..errors import ConfigError
 from ..fsio import atomic_write
@@ -50,12 +51,17 @@ def page_size(edition: Edition, cfg: Config) -> str:
 
 
 def make_fetcher(templates: Path, log: list[str] | None = None, images: Iterable[EmbeddedImage] = ()):
-    """A WeasyPrint URL fetcher that only reads files inside ``templates``, and serves the
-    edition's ``images`` (already checked and read by :mod:`pubkit.images`) from memory at
-    ``IMAGE_BASE["pdf"]`` + their names (and relative to ``templates``, for the EPUB's pages)."""
+    """A WeasyPrint URL fetcher that only reads template files, and serves the edition's
+    ``images`` (already checked and read by :mod:`pubkit.images`) from memory at
+    ``IMAGE_BASE["pdf"]`` + their names (and relative to ``templates``, for the EPUB's pages).
+
+    A file address inside the project's templates folder or pubkit's own stands for its name there
+    (``fonts/PTF55F.ttf``), which is served as :func:`pubkit.config.template_file` finds it: the
+    project's own file, else the packaged one (so the packaged base.css loads a project's font)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    root = templates.resolve()
+    roots = template_dirs(templates)
+    root = roots[0]
     images = tuple(images)
     served = {IMAGE_BASE["pdf"] + image.name: image for image in images}
     served.update({(root / image.name).as_uri(): image for image in images})  # relative (EPUB pages)
@@ -70,12 +76,14 @@ def make_fetcher(templates: Path, log: list[str] | None = None, images: Iterable
             parsed = urlparse(url)
             if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
                 raise ValueError(f"pubkit does not fetch {parsed.scheme or 'relative'} resources: {url[:80]}")
-            path = Path(unquote(parsed.path)).resolve()
-            if not path.is_relative_to(root) or not path.is_file():
-                raise ValueError(f"pubkit only reads files inside {root}: {url[:120]}")
+            asked = Path(os.path.normpath(unquote(parsed.path)))
+            name = next((asked.relative_to(r) for r in roots if asked.is_relative_to(r)), None)
+            path = template_file(templates, name.as_posix()).resolve() if name else None
+            if path is None or not any(path.is_relative_to(r) for r in roots) or not path.is_file():
+                raise ValueError(f"pubkit only reads files inside {' or '.join(map(str, roots))}: {url[:120]}")
             mime = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf", ".png": "image/png",
                     ".svg": "image/svg+xml", ".jpg": "image/jpeg"}.get(path.suffix.lower(), "application/octet-stream")
-            return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": mime})
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
     return ProjectFetcher(timeout=1, allowed_protocols=("file",), allow_redirects=False)
 
