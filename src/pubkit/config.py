@@ -88,7 +88,8 @@ def find_root(start: Path | None = None) -> Path:
             return folder
     raise ConfigError(
         f"no {CONFIG_NAME} in {here} or any folder above it",
-        hint="run pubkit inside a project folder (one that has pubkit.toml)",
+        hint="run pubkit inside a project folder (one that has pubkit.toml); "
+             "`invoke init` makes one here, `invoke init FOLDER` in a new folder",
     )
 
 

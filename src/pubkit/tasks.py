@@ -26,12 +26,16 @@ def project_root() -> Path:
     return ROOT or find_root(None)
 
 
-def _call(module: str, **kwargs) -> None:
+def _call(c, module: str, **kwargs) -> None:
     import importlib
 
     from pubkit.errors import ExitCode, PubkitError
     from pubkit.ui import print_error
 
+    if c.config.run.dry:  # Invoke's --dry only echoes c.run(); these tasks never run one
+        print_error("--dry is not supported: pubkit's tasks write files themselves, never through a shell "
+                    "command that --dry could print instead (drop --dry; `check` and `status` write nothing)")
+        raise Exit(code=int(ExitCode.USAGE))
     try:
         code = importlib.import_module(f"pubkit.commands.{module}").run(root=ROOT, **kwargs)
     except PubkitError as err:
@@ -56,7 +60,7 @@ def _langs(lang: str | None) -> list[str] | None:
 })
 def publish(c, lang=None, article=None, no_translate=False, strict=False):
     """Everything: update the translation files, machine-translate, check, build every edition."""
-    _call("publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict)
+    _call(c, "publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict)
 
 
 @task(optional=["ray"], help={
@@ -67,13 +71,13 @@ def publish(c, lang=None, article=None, no_translate=False, strict=False):
 })
 def build(c, lang=None, article=None, format=None, ray=None):
     """Build EPUB and PDF editions into dist/ from the sources and translation files as they are."""
-    _call("build", langs=_langs(lang), article=article, formats=[format] if format else None, ray=ray)
+    _call(c, "build", langs=_langs(lang), article=article, formats=[format] if format else None, ray=ray)
 
 
 @task(help={"lang": "only these languages, comma-separated", "article": "only this article (its slug)"})
 def update(c, lang=None, article=None):
     """Merge source changes into translations/<lang>/<article>.po (no model; never drops reviewed text)."""
-    _call("update", langs=_langs(lang), article=article)
+    _call(c, "update", langs=_langs(lang), article=article)
 
 
 @task(optional=["ray"], help={
@@ -85,7 +89,7 @@ def update(c, lang=None, article=None):
 })
 def translate(c, lang=None, article=None, device="cpu", threads=0, ray=None):
     """Machine-translate untranslated passages offline (Argos models) into fuzzy drafts for review."""
-    _call("translate", langs=_langs(lang), article=article, device=device, threads=int(threads), ray=ray)
+    _call(c, "translate", langs=_langs(lang), article=article, device=device, threads=int(threads), ray=ray)
 
 
 @task(help={"lang": "only these languages", "article": "only this article",
@@ -93,7 +97,7 @@ def translate(c, lang=None, article=None, device="cpu", threads=0, ray=None):
             "queue": "list the entries to review, worst first (checks failed, stale, lowest model score)"})
 def status(c, lang=None, article=None, json=False, queue=False):
     """How much of each translation is reviewed, machine-drafted, stale or untranslated."""
-    _call("status", langs=_langs(lang), article=article, as_json=json, queue=queue)
+    _call(c, "status", langs=_langs(lang), article=article, as_json=json, queue=queue)
 
 
 @task(iterable=["key", "line"], help={
@@ -105,7 +109,7 @@ def status(c, lang=None, article=None, json=False, queue=False):
 })
 def approve(c, lang=None, article=None, key=None, line=None, edited=False, accept_unchanged=False):
     """Mark entries reviewed in the PO files (drops the fuzzy flag), atomically and under the lock."""
-    _call("approve", langs=_langs(lang), article=article, keys=key or (), lines=line or (), edited=edited,
+    _call(c, "approve", langs=_langs(lang), article=article, keys=key or (), lines=line or (), edited=edited,
           accept_unchanged=accept_unchanged)
 
 
@@ -115,19 +119,19 @@ def approve(c, lang=None, article=None, key=None, line=None, edited=False, accep
 })
 def check(c, lang=None, article=None, strict=False, json=False):
     """Quality checks on the translations: numbers, URLs, tags, glossary terms, untranslated text …"""
-    _call("check", langs=_langs(lang), article=article, strict=strict, as_json=json)
+    _call(c, "check", langs=_langs(lang), article=article, strict=strict, as_json=json)
 
 
 @task(help={"article": "only this article (its slug)"})
 def outline(c, article=None):
     """The structure of each article as read: block kinds, source lines, every guess, the key settling it."""
-    _call("outline", article=article)
+    _call(c, "outline", article=article)
 
 
 @task(help={"article": "the slug of the article to retire"})
 def retire(c, article=None):
     """Take an article out: its seed, translations and editions are moved aside (nothing is deleted)."""
-    _call("retire", article=article)
+    _call(c, "retire", article=article)
 
 
 @task(help={
@@ -136,13 +140,13 @@ def retire(c, article=None):
 })
 def proof(c, lang=None, article=None):
     """A bilingual reviewer's proof (HTML + PDF in proofs/): source and translation side by side."""
-    _call("proof", langs=_langs(lang), article=article)
+    _call(c, "proof", langs=_langs(lang), article=article)
 
 
 @task(name="list")
 def models_list(c):
     """Installed translation models per language pair, and what the project's languages still lack."""
-    _call("models", action="list")
+    _call(c, "models", action="list")
 
 
 @task(name="install", help={
@@ -153,7 +157,7 @@ def models_list(c):
 })
 def models_install(c, pair=None, file=None, url=None, index=None):
     """Install Argos Translate models (index, URL, .argosmodel) or a multilingual model (folder, .zip)."""
-    _call("models", action="install", pair=pair, file=file, url=url, index=index)
+    _call(c, "models", action="install", pair=pair, file=file, url=url, index=index)
 
 
 @task(name="remove", help={"pair": "the language pair to remove, e.g. en-ru",
@@ -161,7 +165,17 @@ def models_install(c, pair=None, file=None, url=None, index=None):
                            "name": "or the multilingual model to remove, by its name in models.list"})
 def models_remove(c, pair=None, keep_newest=False, name=None):
     """Remove an installed model."""
-    _call("models", action="remove", pair=pair, keep_newest=keep_newest, name=name)
+    _call(c, "models", action="remove", pair=pair, keep_newest=keep_newest, name=name)
+
+
+@task(positional=["folder"], help={
+    "folder": "the project folder to make (`pubkit init` alone: the working folder; `invoke init .`)",
+    "example": "add an example article, seeds/example-article.md",
+    "templates": "copy pubkit's templates into templates/ to edit them (default: use the packaged ones)",
+})
+def init(c, folder=None, example=False, templates=False):
+    """Make a new project: a commented pubkit.toml, seeds/ and translations/ (an existing one is refused)."""
+    _call(c, "init", folder=folder, example=example, templates=templates)
 
 
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure"})
@@ -206,5 +220,8 @@ def _quote(s: str) -> str:
 
 
 models = Collection("models", models_list, models_install, models_remove)
-ns = Collection(publish, build, update, translate, status, check, outline, approve, proof, retire, test,
-                bench, lint, models)
+# What the console script offers: the tasks that work in any project. The checkout's `invoke`
+# adds those that need the checkout (its tests, benchmarks and linters).
+PRODUCT = (init, publish, build, update, translate, status, check, outline, approve, proof, retire)
+product = Collection(*PRODUCT, models)
+ns = Collection(*PRODUCT, test, bench, lint, models)
