@@ -1,6 +1,9 @@
 # The front door: `make publish` and `make test` set everything up on first use
 # (a virtual environment in .venv from the hashed locks, nothing unpinned) and then run
 # the Invoke task of the same name. Nothing else needs installing by hand.
+# `make publish` installs the runtime lock only (requirements.lock; tasks.py runs pubkit from
+# src/, so pubkit itself needs no install); `make test`, `bench` and `lint` the whole test and
+# dev set (requirements-test.lock, pubkit in editable mode). README, "Set-up", gives the sizes.
 # `make lock` regenerates requirements.lock (runtime) and requirements-test.lock (runtime, ray,
 # test and dev) from pyproject.toml's ranges with uv, keeping the versions already locked
 # unless pyproject.toml no longer allows them (UPGRADE=1 takes the newest allowed).
@@ -11,9 +14,10 @@ PYTHON := $(shell for p in python3.13 python3.12 python3.11 python3; do \
 endif
 VENV := .venv
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 
 .PHONY: publish test setup bench lint lock check-env clean
-publish: $(STAMP)
+publish: $(RUNTIME_STAMP)
 	$(VENV)/bin/invoke publish $(ARGS)
 
 test: $(STAMP)
@@ -28,13 +32,19 @@ lint: $(STAMP)
 setup: $(STAMP)
 
 PIP := $(VENV)/bin/python -m pip --disable-pip-version-check
+$(RUNTIME_STAMP): requirements.lock
+	@test -n "$(PYTHON)" || { echo "pubkit needs Python 3.11 or newer (python3.11 not found)"; exit 1; }
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock
+	@touch $(RUNTIME_STAMP)
+
 $(STAMP): pyproject.toml requirements.lock requirements-test.lock
 	@test -n "$(PYTHON)" || { echo "pubkit needs Python 3.11 or newer (python3.11 not found)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --require-hashes --no-deps -r requirements-test.lock
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	@$(MAKE) --no-print-directory check-env
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUNTIME_STAMP)
 
 # pip check, allowing only what argostranslate (a test dependency) deliberately goes without:
 # torch, stanza, spaCy, minisbd and sacremoses are never imported by argostranslate.package.

@@ -1,4 +1,4 @@
-"""Ray (pubkit[ray]): a real local cluster builds the same editions and drafts the same
+"""Ray (pubkit-press[ray]): a real local cluster builds the same editions and drafts the same
 translations as the single-process run, byte for byte; a worker killed mid-run costs a
 retry, never a half-written file.
 
@@ -24,7 +24,7 @@ try:
 except ImportError:  # pragma: no cover - depends on the extra
     if os.environ.get("CI"):
         raise
-    pytest.skip("Ray is not installed (pip install 'pubkit[ray]')", allow_module_level=True)
+    pytest.skip("Ray is not installed (pip install 'pubkit-press[ray]')", allow_module_level=True)
 
 pytestmark = [pytest.mark.slow, pytest.mark.ray]
 EPOCH = "1643241600"

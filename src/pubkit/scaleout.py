@@ -1,4 +1,4 @@
-"""Scale-out on Ray (``pip install pubkit[ray]``): edition rendering as Ray tasks and
+"""Scale-out on Ray (``pip install pubkit-press[ray]``): edition rendering as Ray tasks and
 machine translation on model-holding Ray actors.
 
 The machine that runs the command owns ``translations/`` and ``dist/``: it holds the
@@ -43,7 +43,7 @@ def _ray():
     try:
         import ray
     except ImportError:
-        raise MissingError("Ray is not installed", hint="pip install 'pubkit[ray]'") from None
+        raise MissingError("Ray is not installed", hint="pip install 'pubkit-press[ray]'") from None
     return ray
 
 

@@ -67,7 +67,8 @@ def publish(c, lang=None, article=None, no_translate=False, strict=False):
     "lang": "only these languages, comma-separated (default: all configured)",
     "article": "only this article (its slug)",
     "format": "only this format: epub or pdf (default: both)",
-    "ray": "render on Ray: --ray for a local cluster, --ray ADDRESS for one (pip install 'pubkit[ray]')",
+    "ray": "render on Ray: --ray for a local cluster, --ray ADDRESS for one "
+           "(pip install 'pubkit-press[ray]')",
 })
 def build(c, lang=None, article=None, format=None, ray=None):
     """Build EPUB and PDF editions into dist/ from the sources and translation files as they are."""

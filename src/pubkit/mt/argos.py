@@ -235,8 +235,8 @@ def resolve_device(device: str) -> tuple[str, str]:
         return "cpu", f"CUDA not used: {problem}; translating on the CPU"
     raise UnavailableError(
         f"--device cuda cannot be used: {problem}",
-        hint=("install CUDA 12's cuBLAS: `pip install 'pubkit[gpu]'` (the nvidia-cublas-cu12 wheel, found "
-              "without LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
+        hint=("install CUDA 12's cuBLAS: `pip install 'pubkit-press[gpu]'` (the nvidia-cublas-cu12 wheel, "
+              "found without LD_LIBRARY_PATH), or use --device cpu (or auto)") if "cuBLAS" in problem
         else "use --device cpu (or auto, which falls back to the CPU)",
     )
 

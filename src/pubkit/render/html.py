@@ -33,6 +33,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .. import __version__
 from ..config import Config, template_dirs
 from ..edition import Edition
 from ..errors import ConfigError, Location, MissingError
@@ -402,6 +403,7 @@ def build_view(edition: Edition) -> dict[str, Any]:
         or bool(title_key in edition.untranslated_keys and not edition.is_source),
         "build_date": edition.build_date or meta.date,
         "identifier": edition.identifier,
+        "software_version": __version__,
         "slug": meta.slug,
     }
 
