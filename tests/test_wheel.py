@@ -69,14 +69,16 @@ def installed(tmp_path_factory):
     """(venv, sdist, wheel): pubkit-press built and installed as a user would, outside the checkout."""
     base = tmp_path_factory.mktemp("wheel")
     source = _copy_checkout(base / "checkout")
-    backend = "import sys; from setuptools import build_meta as b; print(b.build_sdist(sys.argv[1]))"
-    _run([sys.executable, "-c", backend, str(base / "sdist")], cwd=source)
+    backend = "import sys; from setuptools import build_meta as b; print(getattr(b, sys.argv[1])(sys.argv[2]))"
+    built = _run([sys.executable, "-W", "always", "-c", backend, "build_sdist", str(base / "sdist")], cwd=source)
+    assert "Deprecat" not in built.stderr, built.stderr  # the SPDX licence and license-files, PEP 639
     sdist = next((base / "sdist").glob("pubkit_press-*.tar.gz"))
     with tarfile.open(sdist) as tar:
         tar.extractall(base / "unpacked", filter="data")
     unpacked = next((base / "unpacked").iterdir())
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--disable-pip-version-check",
-          "-w", str(base / "wheel"), str(unpacked)])
+    # what `pip wheel --no-deps --no-build-isolation` runs, with the backend's warnings shown
+    built = _run([sys.executable, "-W", "always", "-c", backend, "build_wheel", str(base / "wheel")], cwd=unpacked)
+    assert "Deprecat" not in built.stderr, built.stderr
     wheel = next((base / "wheel").glob("pubkit_press-*.whl"))
     venv = base / "venv"
     _run([sys.executable, "-m", "venv", str(venv)])

@@ -24,6 +24,7 @@ class Language:
     code: str
     name: str  # English name: "Kyrgyz"
     native: str  # the language's own name: "Кыргызча"
+    dir: str = "ltr"  # text direction: "ltr" or "rtl"
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,8 @@ def load_config(root: Path | None = None) -> Config:
     root = find_root(root)
     path = root / CONFIG_NAME
     try:
-        raw = tomllib.loads(read_bounded(path, "config", root=root).decode("utf-8"))
+        text = read_bounded(path, "config", root=root).decode("utf-8")
+        raw = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as err:
         raise ConfigError(f"cannot read {CONFIG_NAME}: {err}", location=Location(path),
                           hint="it must be a readable UTF-8 text file") from None
@@ -106,49 +108,51 @@ def load_config(root: Path | None = None) -> Config:
     except tomllib.TOMLDecodeError as err:
         line = getattr(err, "lineno", 0) or 0
         raise ConfigError(f"{CONFIG_NAME} is not valid TOML: {err}", location=Location(path, line)) from None
-    project = raw.get("project", {})
-    langs_raw = raw.get("languages", {})
-    languages = {}
-    for code, spec in langs_raw.items():
-        if not isinstance(spec, dict) or "name" not in spec:
-            raise ConfigError(
-                f"language '{code}' needs a name", location=Location(path),
-                hint=f'write `{code} = {{ name = "...", native = "..." }}`',
-            )
-        languages[code] = Language(code, spec["name"], spec["native"] if "native" in spec else spec["name"])
+    from .config_schema import check_engines, key_lines, validate
+
+    toml = validate(raw, text, path)
+    lines = key_lines(text)
+    check_engines(toml, lines, path)
+    languages = {code: Language(code, spec.name, spec.native or spec.name, spec.dir)
+                 for code, spec in toml.languages.items()}
     paths = raw.get("paths", {})
-    for code in (project.get("source_lang", "en"), *project.get("targets", ()), *languages):
-        if not isinstance(code, str) or not LANG_CODE.match(code):
+    for code in (toml.project.source_lang, *toml.project.targets, *languages):
+        if not LANG_CODE.match(code):
+            at = lines.get(("languages", code)) or lines.get(("project", "targets")) or 0
             raise ConfigError(
-                f"{code!r} is not a language code", location=Location(path),
+                f"{code!r} is not a language code", location=Location(path, at),
                 hint="use codes such as `ru`, `ky` or `pt-BR`: they name folders under translations/",
             )
     for key, value in paths.items():
-        if not isinstance(value, str):
-            raise ConfigError(f"[paths] {key} must be a folder name", location=Location(path))
         lexical = os.path.normpath(os.path.join(root, value))  # links are checked at each write
         if os.path.commonpath([lexical, root]) != str(root) or "\0" in value:
             raise ConfigError(
-                f"[paths] {key} = {value!r} is outside the project", location=Location(path),
+                f"[paths] {key} = {value!r} is outside the project",
+                location=Location(path, lines.get(("paths", key), 0)),
                 hint=f"[paths] {key} must be a folder inside the project, e.g. {key!r}",
             )
     cfg = Config(
         root=root,
-        source_lang=project.get("source_lang", "en"),
-        targets=tuple(project.get("targets", ())),
+        source_lang=toml.project.source_lang,
+        targets=tuple(toml.project.targets),
         languages=languages,
         seeds=root / paths.get("seeds", "seeds"),
         translations=root / paths.get("translations", "translations"),
         templates=_templates_folder(root, paths),
         dist=root / paths.get("dist", "dist"),
-        pdf_page_size=raw.get("pdf", {}).get("page_size", "A5"),
+        pdf_page_size=toml.pdf.page_size,
         raw=raw,
     )
     for code in cfg.edition_langs:
-        cfg.language(code)
+        if code not in cfg.languages:
+            raise ConfigError(
+                f"language '{code}' is not described in {CONFIG_NAME}",
+                location=Location(path, lines.get(("languages",)) or lines.get(("project", "targets"), 0)),
+                hint=f'add `{code} = {{ name = "...", native = "..." }}` under [languages]',
+            )
     if len(set(cfg.targets)) != len(cfg.targets) or cfg.source_lang in cfg.targets:
         raise ConfigError(
             "targets must be distinct and must not include the source language",
-            location=Location(path),
+            location=Location(path, lines.get(("project", "targets"), 0)),
         )
     return cfg
