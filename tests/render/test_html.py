@@ -104,9 +104,14 @@ def test_template_runtime_error_names_template_and_line(templates_copy, editions
 
 @pytest.mark.parametrize("missing", ["fonts/PTF55F.ttf", "pdf/book.html.j2", "base.css", "strings.yaml",
                                      "fonts/LICENSE-ParaType.txt"])
-def test_missing_template_font_or_stylesheet_is_a_clear_error(templates_copy, editions, tmp_path, missing):
+def test_missing_template_font_or_stylesheet_is_a_clear_error(templates_copy, editions, tmp_path, missing,
+                                                              monkeypatch):
+    """A file missing from the project's templates/ and from pubkit's own (a damaged install)."""
+    import pubkit.config
+
     dest, cfg2 = templates_copy
     (dest / missing).unlink()
+    monkeypatch.setattr(pubkit.config, "PACKAGED_TEMPLATES", tmp_path / "no-package")
     with pytest.raises(MissingError) as err:
         render_edition("pdf", editions["ky"], cfg2, tmp_path / "x.pdf")
     assert missing.split("/")[-1] in str(err.value)

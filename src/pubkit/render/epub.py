@@ -114,6 +114,8 @@ def build_book(edition: Edition, cfg: Config):
         book.add_metadata("DC", "title", ctx["subtitle"], {"id": "subtitle", **lang_of(ctx["subtitle_lang"])})
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(lang)
+    if ctx["dir"] == "rtl":  # the spine's page-progression-direction; each page's <html dir> (templates)
+        book.set_direction("rtl")
     for i, name in enumerate(ctx["author_names"], 1):
         book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(ctx["authors_lang"])})
         book.add_metadata(None, "meta", "aut", {"refines": f"#creator-{i}", "property": "role",

@@ -373,6 +373,7 @@ def build_view(edition: Edition) -> dict[str, Any]:
 
     return {
         "lang": w.lang,
+        "dir": edition.language.dir,  # "rtl" for a right-to-left language ([languages] dir)
         "source_lang": w.src_lang,
         "language": edition.language,
         "source_language": edition.source_language,
