@@ -18,25 +18,10 @@ import polib
 from .. import __version__
 from ..errors import InputError, Location
 from ..fsio import atomic_write, read_bounded
+from .plurals import plural_forms
 from .poparse import PoSyntaxError, parse
 from .wrap import PAGE_WIDTH, format_field
 
-# gettext's plural rules (from its plural-table / CLDR); a language not listed gets the
-# Germanic rule, which is right for most European languages.
-PLURAL_FORMS = {
-    "en": "nplurals=2; plural=(n != 1);",
-    "fr": "nplurals=2; plural=(n > 1);",
-    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-          "(n%100<10 || n%100>=20) ? 1 : 2);",
-    "uk": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && "
-          "(n%100<10 || n%100>=20) ? 1 : 2);",
-    "ky": "nplurals=2; plural=(n != 1);",
-    "kk": "nplurals=2; plural=(n != 1);",
-    "de": "nplurals=2; plural=(n != 1);",
-    "es": "nplurals=2; plural=(n != 1);",
-    "tr": "nplurals=2; plural=(n != 1);",
-}
-DEFAULT_PLURAL = "nplurals=2; plural=(n != 1);"
 TRANSLATORS_FIELD = "X-Pubkit-Translators"
 NO_TRANSLATOR = "none yet <translators@invalid>"
 
@@ -226,7 +211,7 @@ def header_fields(*, slug: str, lang_code: str, lang_name: str, date: str) -> di
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": PLURAL_FORMS.get(lang_code, DEFAULT_PLURAL),
+        "Plural-Forms": plural_forms(lang_code),  # CLDR through Babel (catalog/plurals.py)
         TRANSLATORS_FIELD: "",
         "X-Generator": f"pubkit {__version__}",
     }
