@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import LanguageCatalogs, MergeReport, PoFile, load_language, merged, save
-from ..catalog.store import raise_for_strays
+from ..catalog.pot import write_pot
+from ..catalog.store import creation_date, raise_for_strays
 from ..config import Config, load_config
 from ..errors import Location, MissingError
 from ..fsio import project_lock
@@ -60,6 +61,10 @@ def update_catalogs(cfg: Config, docs: list[Document], all_docs: list[Document],
         for pf in result.files.values():
             if save(pf, root=cfg.root):
                 result.written.append(pf.path)
+        for doc in docs:  # translations/templates/<slug>.pot, for msginit, msgmerge and Weblate
+            pot = write_pot(cfg, doc, creation_date(doc))
+            if pot:
+                result.written.append(pot)
     return result
 
 
@@ -85,6 +90,9 @@ def run(root: Path | None = None, langs=None, article: str | None = None, verbos
 
 def print_report(result: UpdateResult) -> None:
     """One line per PO file written; quiet when nothing changed."""
+    for path in result.written:
+        if path.suffix == ".pot":
+            info(f"templates/{path.name}: written (the PO template msginit and Weblate start a language from)")
     for (lang, slug), rep in sorted(result.reports.items()):
         pf = result.files[(lang, slug)]
         if pf.path not in result.written:
