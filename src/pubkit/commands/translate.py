@@ -129,6 +129,8 @@ def translate_catalogs(cfg: Config, langs=None, article: str | None = None, *,
             continue
         if progress_for is not None:
             progress = progress_for(lang)
+        if progress is not None:
+            progress(0, len(texts))  # the total from the start, so the bar can say the time left
         step = chunk_size or len(texts)
         entries_of: dict[str, list] = {}
         for pf, e in todo:
