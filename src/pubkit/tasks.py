@@ -57,10 +57,12 @@ def _langs(lang: str | None) -> list[str] | None:
     "article": "only this article (its slug)",
     "no_translate": "build from the translation files as they are, without machine translation",
     "strict": "stop before building when the checks find an error (exit 1)",
+    "json": "print a JSON summary on stdout (messages stay on stderr)",
 })
-def publish(c, lang=None, article=None, no_translate=False, strict=False):
+def publish(c, lang=None, article=None, no_translate=False, strict=False, json=False):
     """Everything: update the translation files, machine-translate, check, build every edition."""
-    _call(c, "publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict)
+    _call(c, "publish", langs=_langs(lang), article=article, translate=not no_translate, strict=strict,
+          as_json=json)
 
 
 @task(optional=["ray"], help={
@@ -69,10 +71,12 @@ def publish(c, lang=None, article=None, no_translate=False, strict=False):
     "format": "only this format: epub or pdf (default: both)",
     "ray": "render on Ray: --ray for a local cluster, --ray ADDRESS for one "
            "(pip install 'pubkit-press[ray]')",
+    "json": "print a JSON summary on stdout (messages stay on stderr)",
 })
-def build(c, lang=None, article=None, format=None, ray=None):
+def build(c, lang=None, article=None, format=None, ray=None, json=False):
     """Build EPUB and PDF editions into dist/ from the sources and translation files as they are."""
-    _call(c, "build", langs=_langs(lang), article=article, formats=[format] if format else None, ray=ray)
+    _call(c, "build", langs=_langs(lang), article=article, formats=[format] if format else None, ray=ray,
+          as_json=json)
 
 
 @task(help={"lang": "only these languages, comma-separated", "article": "only this article (its slug)"})
@@ -123,10 +127,10 @@ def check(c, lang=None, article=None, strict=False, json=False):
     _call(c, "check", langs=_langs(lang), article=article, strict=strict, as_json=json)
 
 
-@task(help={"article": "only this article (its slug)"})
-def outline(c, article=None):
+@task(help={"article": "only this article (its slug)", "json": "print JSON instead of the outline"})
+def outline(c, article=None, json=False):
     """The structure of each article as read: block kinds, source lines, every guess, the key settling it."""
-    _call(c, "outline", article=article)
+    _call(c, "outline", article=article, as_json=json)
 
 
 @task(help={"article": "the slug of the article to retire"})
@@ -144,10 +148,10 @@ def proof(c, lang=None, article=None):
     _call(c, "proof", langs=_langs(lang), article=article)
 
 
-@task(name="list")
-def models_list(c):
+@task(name="list", help={"json": "print JSON instead of tables"})
+def models_list(c, json=False):
     """Installed translation models per language pair, and what the project's languages still lack."""
-    _call(c, "models", action="list")
+    _call(c, "models", action="list", as_json=json)
 
 
 @task(name="install", help={

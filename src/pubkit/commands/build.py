@@ -34,7 +34,8 @@ def tidy(cfg) -> None:
 NAME_EACH = 50
 
 
-def run(root: Path, langs=None, article=None, formats=None, ray: str | bool | None = None, **_) -> int:
+def run(root: Path, langs=None, article=None, formats=None, ray: str | bool | None = None,
+        as_json: bool = False, **_) -> int:
     cfg = load_config(root)
     check_options(cfg, langs, article, formats)
     executor = None
@@ -46,7 +47,27 @@ def run(root: Path, langs=None, article=None, formats=None, ray: str | bool | No
         tidy(cfg)
         report = build(cfg, langs, article, formats, progress=progress, executor=executor)
     summarize(report)
+    if as_json:
+        print_json(report_data(cfg, report))
     return 0
+
+
+def report_data(cfg, report) -> dict:
+    """``build --json`` (and ``publish --json``'s ``build``): files by project-relative path."""
+    def shown(paths) -> list[str]:
+        return sorted(str(p.relative_to(cfg.root)) for p in paths)
+
+    return {"built": shown(report.built), "up_to_date": shown(report.up_to_date),
+            "checksums": str((cfg.dist / "SHA256SUMS").relative_to(cfg.root)),
+            "checksums_rewritten": bool(report.checksums_rewritten)}
+
+
+def print_json(data) -> None:
+    import json
+
+    from ..ui import out_console
+
+    out_console.print_json(json.dumps(data, ensure_ascii=False))
 
 
 @contextlib.contextmanager

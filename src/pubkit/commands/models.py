@@ -22,9 +22,14 @@ from ..ui import info, out_console
 
 def run(root: Path | None = None, action: str = "list", pair: str | None = None, file: str | None = None,
         url: str | None = None, index: str | None = None, keep_newest: bool = False,
-        name: str | None = None) -> int:
+        name: str | None = None, as_json: bool = False) -> int:
     cfg = load_config(root)
     folder = pk.packages_dir(cfg)
+    if action == "list" and as_json:
+        import json
+
+        out_console.print_json(json.dumps(models_data(cfg, folder), ensure_ascii=False))
+        return 0
     if action == "list":
         return list_models(cfg, folder)
     if action == "install":
@@ -49,6 +54,25 @@ def project_pairs(cfg: Config) -> list[tuple[str, str]]:
 def coverage(cfg: Config, folder: Path) -> dict[tuple[str, str], list[pk.Package] | None]:
     """For each project pair: the packages that translate it (direct or pivot), or None."""
     return {pair: pk.route(folder, *pair) for pair in project_pairs(cfg)}
+
+
+def models_data(cfg: Config, folder: Path) -> dict:
+    """``models.list --json``: installed models of both kinds and what translates each project pair."""
+    pairs = []
+    for src, tgt in project_pairs(cfg):
+        plan = sel.plan(cfg, src, tgt)
+        pairs.append({"pair": f"{src}-{tgt}", "family": plan.chosen.family if plan.chosen else None,
+                      "model": plan.chosen.label if plan.chosen else None, "why": plan.why,
+                      "others": [c.label for c in plan.others]})
+    return {
+        "argos": [{"pair": f"{p.from_code}-{p.to_code}", "name": p.name, "version": p.version,
+                   "folder": str(p.path)} for p in pk.installed(folder)],
+        "multilingual": [{"name": m.name, "version": m.version, "family": m.family, "licence": m.licence,
+                          "noncommercial": m.noncommercial, "languages": sorted(m.languages)}
+                         for m in ml.installed(ml.models_dir(cfg))],
+        "pairs": pairs,
+        "lacking": [p["pair"] for p in pairs if p["model"] is None],
+    }
 
 
 def list_models(cfg: Config, folder: Path) -> int:

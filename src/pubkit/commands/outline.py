@@ -15,8 +15,25 @@ from ..project import load_articles
 from ..ui import out_console
 
 
-def run(root: Path | None = None, article: str | None = None, **_ignored) -> int:
+def as_data(doc) -> dict:
+    """One article's outline for ``--json``: {file, slug, outline (the text's lines), guesses}."""
+    return {
+        "file": str(doc.meta.source_file),
+        "slug": doc.meta.slug,
+        "outline": outline(doc).splitlines(),
+        "guesses": [{"line": g.line, "chosen": g.chosen, "alternatives": list(g.alternatives),
+                     "reason": g.reason, "settle": g.settle, "settled": g.settled} for g in doc.guesses],
+    }
+
+
+def run(root: Path | None = None, article: str | None = None, as_json: bool = False, **_ignored) -> int:
     cfg = load_config(root)
+    if as_json:
+        import json
+
+        data = [as_data(doc) for doc in load_articles(cfg, article)]
+        out_console.print_json(json.dumps(data, ensure_ascii=False))
+        return 0
     for i, doc in enumerate(load_articles(cfg, article)):
         if i:
             out_console.print("", markup=False)

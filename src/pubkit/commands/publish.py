@@ -20,11 +20,11 @@ from ..fingerprint import HashCache
 from ..fsio import project_lock
 from ..pipeline import build, language_inputs_digest, shared_fingerprint
 from ..ui import info
-from .build import check_options, progress_bar, summarize, tidy
+from .build import check_options, print_json, progress_bar, report_data, summarize, tidy
 
 
 def run(root: Path, langs=None, article=None, translate=True, strict: bool = False,
-        engine_factory=None, **_) -> int:
+        engine_factory=None, as_json: bool = False, **_) -> int:
     """Update, translate, check, build. The checks' errors and warnings are printed for every
     language whose inputs changed since the last clean publish (all of them with ``strict``;
     the edition prints the source for any translation it cannot use); with ``strict`` an
@@ -45,12 +45,15 @@ def run(root: Path, langs=None, article=None, translate=True, strict: bool = Fal
         with progress_bar() as progress:
             result = build(cfg, langs, article, progress=progress)
     summarize(result)
-    if checked:  # a no-op publish reads no article: nothing to say that was not said before
-        _guesses(cfg, article)
+    unsettled = _guesses(cfg, article) if checked else None  # a no-op publish reads no article
+    if as_json:
+        counts = {str(s): sum(1 for d in found if d.severity is s) for s in Severity}
+        print_json({"updated": list(checked), "findings": counts, "unsettled_guesses": unsettled,
+                    "build": report_data(cfg, result)})
     return 0
 
 
-def _guesses(cfg, article) -> None:
+def _guesses(cfg, article) -> int:
     """How many of the readers' guesses about structure no editor has settled yet."""
     from ..project import load_articles
 
@@ -60,6 +63,7 @@ def _guesses(cfg, article) -> None:
         info(f"{unsettled} structure guess(es) not settled: see `invoke outline` and `invoke check`")
     else:
         info("structure: no unsettled guesses")
+    return unsettled
 
 
 def prepare(cfg: Config, langs=None, article=None, *, translate: bool = True,

@@ -92,7 +92,7 @@ def print_report(result: UpdateResult) -> None:
     """One line per PO file written; quiet when nothing changed."""
     for path in result.written:
         if path.suffix == ".pot":
-            info(f"templates/{path.name}: written (the PO template msginit and Weblate start a language from)")
+            info(f"templates/{path.name}: written (the PO template msginit and Weblate start from)")
     for (lang, slug), rep in sorted(result.reports.items()):
         pf = result.files[(lang, slug)]
         if pf.path not in result.written:
