@@ -70,7 +70,7 @@ def test_status_check_outline_models_json(press, capsys):
     row = next(r for r in status["rows"] if r["lang"] == "ru")
     assert row["article"] == "example-article" and row["counts"]["untranslated"] > 0
     findings = run_json(capsys, press, "check", "--json")
-    assert findings and {"code", "severity", "message"} <= set(findings[0])
+    assert findings and {"code", "severity", "message", "file", "line", "hint"} <= set(findings[0])
     outline = run_json(capsys, press, "outline", "--json")
     assert [a["slug"] for a in outline] == ["example-article"]
     assert set(outline[0]) == {"file", "slug", "outline", "guesses"} and outline[0]["file"].endswith(".md")
