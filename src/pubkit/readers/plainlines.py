@@ -36,6 +36,9 @@ BYLINES = (
     re.compile(rf"^\s*(?:By|Posted by) {_NAME}(?:\s*[|•·]\s*\d+ comments?)?$"),
 )
 
+# A thematic break on a line of its own: `* * *`, `***`, `---`, `___`, `⁂`, `~ ~ ~` (never `--`, an
+# e-mail's signature separator). A list item always has text after its marker, so `* * *` is not one.
+BREAK = re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:~\s*){3,}|(?:·\s*){3,}|⁂)\s*$")
 BULLET = re.compile(r"^(?P<marker>[•◦▪‣·●○■□–\-*+]|o(?=\t))\s+(?=\S)")  # Word writes "o<tab>" at level 2
 ENUM = re.compile(
     r"^(?P<marker>\(?(?P<num>\d{1,3}|[a-zA-Z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})(?P<delim>[.)]))\s+(?=\S)"

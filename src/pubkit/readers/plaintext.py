@@ -31,14 +31,14 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import InputError, Location
 from ..model import (
-    Author, Block, BlockQuote, Dateline, Document, Guess, Heading, ListBlock, ListItem, Meta, Note,
+    Author, Block, BlockQuote, Break, Dateline, Document, Guess, Heading, ListBlock, ListItem, Meta, Note,
     Paragraph, Signature, Text, plain_text, tidy_inlines,
 )
 from . import register
 from ..segment import map_passages
 from .hints import language_passages, line_hints, mark_passages
 from .plainlines import (
-    ATTRIBUTION, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Marker, byline, heading_shape, inlines, leftover,
+    ATTRIBUTION, BREAK, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Marker, byline, heading_shape, inlines, leftover,
     marker, note_id, section_level,
 )
 from .source import SourceText, parse_dateline, to_meta
@@ -52,6 +52,7 @@ NOTES_HEADING = re.compile(r"^\s*(?:Notes|Footnotes|Endnotes|References|Sources)
 @dataclass
 class _Block:
     lines: list[tuple[int, str]]  # (1-based line number, line with its indentation, tabs expanded)
+    is_break: bool = False  # a thematic break (`* * *`): a section break
 
     @property
     def line(self) -> int:
@@ -112,6 +113,10 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
         if SIG_DASHES.match(line):  # an e-mail's signature separator: what follows is its own block
             current = None
             continue
+        if BREAK.match(line):
+            blocks.append(_Block([(no, line)], is_break=True))
+            current = None
+            continue
         if LEFTOVER_BLOCK.match(line):
             skipping = True
             if current is not None and current.line == no:
@@ -144,7 +149,7 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
 
 
 def _is_list_start(b: _Block) -> Marker | None:
-    return marker(b.lines[0][1])
+    return None if b.is_break else marker(b.lines[0][1])
 
 
 def _depth(b: _Block) -> int:
@@ -166,7 +171,7 @@ def _merge_loose_lists(blocks: list[_Block], reading: _Reading) -> list[_Block]:
         ):
             prev.lines.extend(b.lines)
         else:
-            out.append(_Block(list(b.lines)))
+            out.append(_Block(list(b.lines), b.is_break))
     return out
 
 
@@ -239,9 +244,9 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     i = len(blocks)
     while i > 0:
         b = blocks[i - 1]
-        if NOTE_LINE.match(b.texts[0]):
+        if NOTE_LINE.match(b.texts[0]) and not b.is_break:
             found.append((i - 1, b))
-        elif not (NOTES_HEADING.match(b.joined()) and found):
+        elif not ((NOTES_HEADING.match(b.joined()) or b.is_break) and found):
             break
         i -= 1
     if not found:
@@ -307,14 +312,18 @@ def _numbered_series(blocks: list[_Block]) -> set[int]:
 
 def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
     sections = _numbered_series(blocks)
-    indented = [b for b in blocks if all(ln[1].startswith("  ") for ln in b.lines) and not _is_list_start(b)]
+    indented = [b for b in blocks if all(ln[1].startswith("  ") for ln in b.lines) and not _is_list_start(b)
+                and not b.is_break]
     quotes_by_indent = len(indented) <= max(1, len(blocks) // 4)
     out: list[Block] = []
     for idx, b in enumerate(blocks):
         nxt = blocks[idx + 1] if idx + 1 < len(blocks) else None
         hint = reading.hint(b)
         text = b.joined()
-        if hint == "heading":
+        if b.is_break:
+            if hint != "drop":
+                out.append(Break(line=b.line))
+        elif hint == "heading":
             out.append(Heading(section_level(text), reading.inl(text), line=b.line))
         elif hint == "paragraph":
             out.append(Paragraph(reading.inl(text), line=b.line))
@@ -406,7 +415,7 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
     if not blocks:
         return "", 0
     first = blocks[0]
-    if reading.hint(first) is not None:
+    if reading.hint(first) is not None or first.is_break:
         return "", 0
     if reading.subtitle_given:
         if isinstance(given, str) and given.strip() and " ".join(given.split()) == first.joined():
