@@ -38,14 +38,14 @@ DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 DATETIME_RE = re.compile(
     r"\A(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|[+-]\d{2}:?\d{2})?\Z", re.I)
 LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
-STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop")
+STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop", "title", "date")
 NO_SUBTITLE = "none"
 MAX_DEPTH = 8  # metadata is at most a list of mappings of lists
 MAX_NODES = 2_000  # values; the seed article's sidecar has 25
 MAX_TEXT = 1024 * 1024  # characters of YAML, as for a sidecar file (fsio.READ_LIMITS)
 MAX_SCALAR = 100_000  # characters in one value
 
-StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop"]
+StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop", "title", "date"]
 
 
 def _lines_key(value: Any) -> str:

@@ -38,8 +38,8 @@ from . import register
 from ..segment import map_passages
 from .hints import language_passages, line_hints, mark_passages
 from .plainlines import (
-    ATTRIBUTION, BREAK, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Marker, byline, heading_shape, inlines, leftover,
-    marker, note_id, section_level,
+    ATTRIBUTION, BREAK, HEADING_MAX, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Clutter, Marker, byline, clutter,
+    heading_shape, inlines, leftover, marker, note_id, section_level,
 )
 from .source import SourceText, parse_dateline, to_meta
 
@@ -434,6 +434,143 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
     return first.joined(), first.line
 
 
+# ------------------------------------------------------------ a web page's clutter
+
+HEAD_BLOCKS = 10  # clutter is looked for among the first blocks, up to the first paragraph
+PARAGRAPH = 120  # characters: a block this long is the article's text
+
+
+def _hinted_date(blocks: list[_Block], reading: _Reading, src: SourceText) -> str:
+    """``structure: {N: date}``: line N is the date (taken out of the text)."""
+    for b in blocks:
+        for no, text in list(b.lines):
+            if reading.hints.get(no) != "date":
+                continue
+            date = parse_dateline(text.strip()) or clutter_date(text)
+            if not date:
+                raise InputError(
+                    f"line {no} is marked as the date (`structure: {{{no}: date}}`) but "
+                    f"{text.strip()[:60]!r} is not a date pubkit reads",
+                    location=Location(src.meta.path or src.path, src.meta.line_of("structure", str(no))),
+                    hint="write the date in the sidecar instead: `date: YYYY-MM-DD`",
+                )
+            b.lines.remove((no, text))
+            blocks[:] = [x for x in blocks if x.lines]
+            return date
+    return ""
+
+
+def clutter_date(text: str) -> str:
+    found = clutter(text)
+    return found.date if found else ""
+
+
+def _hinted_title(blocks: list[_Block], reading: _Reading) -> list[_Block]:
+    """``structure: {N: title}``: line N is the title; what is above it is not the article."""
+    for i, b in enumerate(blocks):
+        for j, (no, _) in enumerate(b.lines):
+            if reading.hints.get(no) == "title":
+                return [_Block(b.lines[j:], b.is_break), *blocks[i + 1:]]
+    return blocks
+
+
+def _clutter(blocks: list[_Block], reading: _Reading) -> tuple[list[tuple[int, Clutter]], list[_Block]]:
+    """Take a web page's clutter out: in the head (the blocks before the first paragraph) every
+    short line that is navigation, a label, a byline, a timestamp, a reading time, a category word,
+    a contact or a caption; further down, captions and reading times on a line of their own. A line
+    the editor's ``structure:`` names is never clutter."""
+    found: list[tuple[int, Clutter]] = []
+    out: list[_Block] = []
+    in_head = True
+    for i, b in enumerate(blocks):
+        if in_head and i >= HEAD_BLOCKS:
+            in_head = False
+        if b.is_break:
+            out.append(b)
+            continue
+        if in_head:
+            short = all(len(t) <= PARAGRAPH for t in b.texts)
+            kept = []
+            for no, text in b.lines:
+                c = None if no in reading.hints or (kept and not short) else clutter(text)
+                if c is not None:
+                    found.append((no, c))
+                else:
+                    kept.append((no, text))
+            if kept:
+                out.append(_Block(kept))
+                if len(" ".join(t.strip() for _, t in kept)) > PARAGRAPH or not short:
+                    in_head = False
+            continue
+        c = clutter(b.texts[0]) if len(b.lines) == 1 and b.line not in reading.hints else None
+        if c is not None and c.kind in ("caption", "reading time"):
+            found.append((b.line, c))
+        else:
+            out.append(b)
+    return found, out
+
+
+_CLUTTER_WHY = {
+    "navigation": "a site's navigation", "label": "a label", "byline": "a byline",
+    "timestamp": "a date line", "reading time": "a reading time", "category": "a category word",
+    "contact": "a contact line", "caption": "an image's caption",
+}
+
+
+def _clutter_guesses(found: list[tuple[int, Clutter]], reading: _Reading, authors: bool, date: bool) -> None:
+    """Every line taken for clutter, shown as a guess with its settlements."""
+    for no, c in found:
+        why = _CLUTTER_WHY[c.kind]
+        keep = f"structure: {{{no}: paragraph}} to keep it in the text"
+        if c.kind == "byline":
+            reading.guesses.append(Guess(
+                no, "byline", ("drop", "paragraph"), f"{why} ({c.author}), dropped from the text and offered "
+                "as the author", f"authors: in the sidecar, structure: {{{no}: drop}} (not the author), or "
+                f"{keep}", settled=authors or no in reading.hints))
+        elif c.kind == "timestamp" and c.date:
+            reading.guesses.append(Guess(
+                no, "date", ("drop", "paragraph"), f"{why} ({c.date}), dropped from the text and offered as "
+                "the date", f"structure: {{{no}: date}} or date: in the sidecar, structure: {{{no}: drop}}"
+                f" (not the date), or {keep}", settled=date or no in reading.hints))
+        else:
+            reading.guesses.append(Guess(
+                no, "drop", ("paragraph", "title"), f"{why}, dropped from the text",
+                f"structure: {{{no}: drop}}, {keep}, or structure: {{{no}: title}}"))
+
+
+def _title_guess(title: str, line: int, found: list[tuple[int, Clutter]], blocks: list[_Block],
+                 reading: _Reading, given: bool) -> None:
+    """The first line is the title; a guess whenever it might well not be: it is short, clutter
+    came before it, or a later line repeats another candidate (then that one is offered)."""
+    key = " ".join(title.lower().split())
+    head = [b for b in blocks[:4] if len(b.lines) == 1 and len(b.texts[0]) <= HEADING_MAX and not b.is_break]
+    later = {" ".join(b.joined().lower().split()): b for b in blocks[4:] if len(b.lines) == 1}
+    repeated = [b for b in head if " ".join(b.joined().lower().split()) in later]
+    copy = later.get(key)
+    if copy is not None:  # the page printed its title twice: the copy goes
+        blocks.remove(copy)
+        reading.guesses.append(Guess(copy.line, "drop", ("paragraph", "heading"),
+                                     "the title again, dropped from the text",
+                                     f"structure: {{{copy.line}: paragraph}} to keep it",
+                                     settled=copy.line in reading.hints))
+    reasons = []
+    if any(no < line for no, _ in found):
+        reasons.append("site clutter came before it")
+    if len(title.split()) <= 3:
+        reasons.append("a short first line")
+    if repeated:
+        reasons.append(f"line {repeated[0].line} is repeated further down, as a title often is")
+    if not reasons:
+        return
+    other = repeated[0].line if repeated else (blocks[0].line if blocks else 0)
+    settle = f"structure: {{{line}: drop}} (not the article)"
+    if other:
+        settle += f", structure: {{{other}: title}}"
+    settle += ", or title: in the sidecar"
+    reading.guesses.append(Guess(line, "title", ("drop",), "; ".join(reasons), settle,
+                                 settled=given or line in reading.hints))
+
+
 @register(".txt")
 def read_plaintext(src: SourceText) -> Document:
     m = src.meta.meta
@@ -445,18 +582,35 @@ def read_plaintext(src: SourceText) -> Document:
             location=Location(src.path),
             hint="put the title on the first line and the text below it",
         )
+    blocks = [b for b in blocks if reading.hint(b) != "drop"]  # the editor: not part of the article
+    given_date = _hinted_date(blocks, reading, src)
+    blocks = _hinted_title(blocks, reading)
+    if not blocks:
+        raise InputError(
+            "every line of the article is dropped by `structure:` hints (drop, date)",
+            location=Location(src.meta.path or src.path),
+            hint="keep the title's line: remove its `drop` hint",
+        )
+    found, rest = _clutter(blocks, reading)
+    if rest:  # (a text that is all clutter is read as it is)
+        blocks = rest
+    else:
+        found = []
     first = blocks.pop(0)
     title, title_line = first.texts[0], first.line
     if len(first.lines) > 1:
         blocks.insert(0, _Block(first.lines[1:]))
-    blocks = [b for b in blocks if reading.hint(b) != "drop"]  # the editor: not part of the article
+    _title_guess(title, title_line, found, blocks, reading, bool(m.title))
     notes = _take_notes(blocks, reading)
     subtitle, subtitle_line = _subtitle(blocks, reading, None if m.no_subtitle else m.subtitle)
     tail = _tail(blocks)
     out = _classify(_merge_loose_lists(blocks, reading), reading) + tail
 
-    offered_author = next((b.author for _, b in reading.bylines if b.author), "")
-    offered_date = next((b.date for _, b in reading.bylines if b.date), "")
+    offered_author = next((b.author for _, b in reading.bylines if b.author), "") or next(
+        (c.author for _, c in found if c.author), "")
+    offered_date = given_date or next((b.date for _, b in reading.bylines if b.date), "") or next(
+        (c.date for _, c in found if c.date), "")
+    _clutter_guesses(found, reading, bool(m.author_list), bool(m.date or given_date))
     for no, b in reading.bylines:
         reading.guesses.append(Guess(
             no, "byline", ("paragraph",), f"a CMS byline{' by ' + b.author if b.author else ''}"
