@@ -119,8 +119,8 @@ def outline(doc: Document) -> str:
         while at + 1 < len(lines) and lines[at + 1].lstrip().startswith(_UNDER):
             at += 1
         inserts.extend((at + 1, _guess_line(g, "") + f" [line {ln}]") for g in guesses[ln])
-    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
-        lines.insert(at, text)
+    for _, (at, text) in sorted(enumerate(inserts), key=lambda x: (x[1][0], x[0]), reverse=True):
+        lines.insert(at, text)  # from the end; several at one place keep their order (by line)
     unsettled = sum(1 for g in doc.guesses if not g.settled)
     lines.append(f"{'':>5} {len(doc.guesses)} guess(es), {unsettled} not settled")
     return "\n".join(lines) + "\n"

@@ -124,7 +124,7 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
             continue
         if leftover(line):
             continue
-        found = byline(line.strip())
+        found = byline(line.strip()) if no not in reading.hints else None
         if found and (found.date or found.author) and len(blocks) < 6:
             reading.bylines.append((no, found))
             continue
@@ -241,7 +241,8 @@ def _list(b: _Block, reading: _Reading, force: bool = False) -> ListBlock:
 def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     """Footnotes at the end ("[1] …" / "¹ …" lines), when the text refers to them."""
     found: list[tuple[int, _Block]] = []
-    i = len(blocks)
+    closing = _closing_lines(blocks)
+    i = len(blocks) - len(closing)
     while i > 0:
         b = blocks[i - 1]
         if NOTE_LINE.match(b.texts[0]) and not b.is_break:
@@ -264,6 +265,7 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     if not raw or not {r[0] for r in raw} & referenced:
         return []
     del blocks[i:]
+    blocks.extend(closing)  # a closing line after the notes ("Ends", a signature) stays the text's
     seen: set[str] = set()
     for r in raw:  # two notes numbered alike: the later one gets its own id (its marker points to the first)
         while r[0] in seen:
@@ -272,6 +274,19 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     reading.note_ids = frozenset(r[0] for r in raw)
     return [Note(ident, (Paragraph(reading.inl(" ".join(texts)), line=no),), line=no)
             for ident, no, texts in raw]
+
+
+def _closing_lines(blocks: list[_Block]) -> list[_Block]:
+    """Up to two short one-line blocks after the notes at the end (a signature, "ENDS", a copyright
+    line): not notes, but they must not hide the notes above them."""
+    tail: list[_Block] = []
+    for b in reversed(blocks[-2:]):
+        if len(b.lines) == 1 and len(b.texts[0]) <= HEADING_MAX and not NOTE_LINE.match(b.texts[0]):
+            tail.insert(0, b)
+        else:
+            break
+    before = blocks[: len(blocks) - len(tail)]
+    return tail if tail and before and NOTE_LINE.match(before[-1].texts[0]) else []
 
 
 # --------------------------------------------------------------------- blocks
@@ -427,6 +442,11 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
         return "", 0
     if len(blocks) < 2:
         return "", 0
+    if _like_later_headings(first, blocks):
+        reading.guess(first.line, "heading", ("subtitle",),
+                      "a short line after the title shaped like the later headings",
+                      f"structure: {{{first.line}: subtitle}}")
+        return "", 0
     reading.guess(first.line, "subtitle", ("heading", "paragraph"),
                   "a short line without final punctuation right after the title",
                   f"subtitle: none (keep it in the text), or structure: {{{first.line}: subtitle}}")
@@ -490,7 +510,7 @@ def _clutter(blocks: list[_Block], reading: _Reading) -> tuple[list[tuple[int, C
             continue
         if in_head:
             short = all(len(t) <= PARAGRAPH for t in b.texts)
-            kept = []
+            kept: list[tuple[int, str]] = []
             for no, text in b.lines:
                 c = None if no in reading.hints or (kept and not short) else clutter(text)
                 if c is not None:
@@ -542,11 +562,14 @@ def _title_guess(title: str, line: int, found: list[tuple[int, Clutter]], blocks
                  reading: _Reading, given: bool) -> None:
     """The first line is the title; a guess whenever it might well not be: it is short, clutter
     came before it, or a later line repeats another candidate (then that one is offered)."""
+    def norm(b: _Block) -> str:
+        return " ".join(b.joined().lower().split())
+
     key = " ".join(title.lower().split())
-    head = [b for b in blocks[:4] if len(b.lines) == 1 and len(b.texts[0]) <= HEADING_MAX and not b.is_break]
-    later = {" ".join(b.joined().lower().split()): b for b in blocks[4:] if len(b.lines) == 1}
-    repeated = [b for b in head if " ".join(b.joined().lower().split()) in later]
-    copy = later.get(key)
+    copy = next((b for b in blocks if len(b.lines) == 1 and norm(b) == key), None)
+    head = [b for b in blocks[:3] if len(b.lines) == 1 and len(b.texts[0]) <= HEADING_MAX and not b.is_break]
+    repeated = [b for b in head
+                if any(len(x.lines) == 1 and norm(x) == norm(b) for x in blocks[blocks.index(b) + 1:])]
     if copy is not None:  # the page printed its title twice: the copy goes
         blocks.remove(copy)
         reading.guesses.append(Guess(copy.line, "drop", ("paragraph", "heading"),
@@ -562,13 +585,25 @@ def _title_guess(title: str, line: int, found: list[tuple[int, Clutter]], blocks
         reasons.append(f"line {repeated[0].line} is repeated further down, as a title often is")
     if not reasons:
         return
-    other = repeated[0].line if repeated else (blocks[0].line if blocks else 0)
+    other = repeated[0].line if repeated else (head[0].line if head and blocks and blocks[0] is head[0] else 0)
     settle = f"structure: {{{line}: drop}} (not the article)"
     if other:
         settle += f", structure: {{{other}: title}}"
     settle += ", or title: in the sidecar"
     reading.guesses.append(Guess(line, "title", ("drop",), "; ".join(reasons), settle,
                                  settled=given or line in reading.hints))
+
+
+def _like_later_headings(first: _Block, blocks: list[_Block]) -> bool:
+    """The line after the title reads as the first of the article's section headings: two or more
+    later one-line blocks have its shape (short, without final punctuation), each followed by text,
+    and it is no longer than they are."""
+    heads = [b for b, nxt in zip(blocks[1:], blocks[2:], strict=False)
+             if len(b.lines) == 1 and not b.is_break and heading_shape(b.texts[0]) == "unpunctuated"
+             and len(nxt.joined()) > PARAGRAPH // 2]
+    if len(heads) < 2:
+        return False
+    return len(first.joined().split()) <= max(len(b.joined().split()) for b in heads) + 1
 
 
 @register(".txt")
@@ -613,9 +648,10 @@ def read_plaintext(src: SourceText) -> Document:
     _clutter_guesses(found, reading, bool(m.author_list), bool(m.date or given_date))
     for no, b in reading.bylines:
         reading.guesses.append(Guess(
-            no, "byline", ("paragraph",), f"a CMS byline{' by ' + b.author if b.author else ''}"
+            no, "byline", ("drop", "paragraph"), f"a CMS byline{' by ' + b.author if b.author else ''}"
             f"{' on ' + b.date if b.date else ''}, dropped from the text and offered as metadata",
-            "authors: and date: in the sidecar", settled=bool(m.author_list) and bool(m.date),
+            f"authors: and date: in the sidecar, structure: {{{no}: drop}} (not the author), or "
+            f"structure: {{{no}: paragraph}} to keep it in the text", settled=bool(m.author_list) and bool(m.date),
         ))
     date = next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "")
     passages = language_passages(src.meta)
