@@ -239,3 +239,16 @@ def test_links_to_anchors_and_site_paths_print_as_text(tmp_path):
 def test_images_in_markdown_still_blocks(tmp_path):
     doc = read_article(write(tmp_path, "i.md", "# T\n\n![A chart](chart.png)\n"))
     assert isinstance(doc.blocks[0], Image)
+
+
+def test_other_generators_keys_as_the_readme_lists_them(tmp_path):
+    doc = read_article(write(tmp_path, "p.md", "---\ntitle: T\nauthor:\n  name: Jane Doe\n  email: j@x.org\n"
+                                              "published: 2021-05-06\nabstract: In short.\n---\nx\n"))
+    m = doc.meta
+    assert [a.name for a in m.authors] == ["Jane Doe"] and "authors.email" in " ".join(m.ignored)
+    assert m.date == "2021-05-06" and m.description == "In short." and not m.draft
+    assert read_article(write(tmp_path, "q.md", "---\ntitle: T\nstatus: draft\n---\nx\n")).meta.draft
+    assert read_article(write(tmp_path, "r.md", "---\ntitle: T\ntags: a, b c\n---\nx\n")).meta.subjects == (
+        "a", "b c")
+    doc = read_article(write(tmp_path, "m.md", "# T\n\nWrite to [us](mailto:a@b.org).\n"))
+    assert [s.url for s in doc.blocks[0].content if isinstance(s, Link)] == ["mailto:a@b.org"]
