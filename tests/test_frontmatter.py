@@ -11,7 +11,7 @@ import pytest
 
 from pubkit.commands import outline as outline_cmd
 from pubkit.config import load_config
-from pubkit.errors import ExitCode, InputError
+from pubkit.errors import ExitCode, InputError, MissingError
 from pubkit.model import Break, Image, Link, Paragraph, plain_text
 from pubkit.outline import outline
 from pubkit.pipeline import build, plan
@@ -136,6 +136,9 @@ def test_a_sidecar_stays_strict(tmp_path):
     write(tmp_path, "s.yaml", "layout: post\n")
     e = bad(write(tmp_path, "s.txt", "Title\n\nText.\n"))
     assert "unknown key `layout`" in e.message
+    write(tmp_path, "s.yaml", "Section: posts\n")
+    e = bad(write(tmp_path, "s.txt", "Title\n\nText.\n"))
+    assert "did you mean" not in e.hint and "remove it" in e.hint, "`Section` is not taken for `corrections`"
 
 
 def test_drafts_are_skipped_with_a_line_saying_so(project, capsys):
@@ -148,6 +151,8 @@ def test_drafts_are_skipped_with_a_line_saying_so(project, capsys):
     assert "skipped seeds/wip.md: a draft (draft at line 3" in err and "skipped seeds/old.md" in err
     todo, _ = plan(cfg, langs=["en"], formats=["epub"])
     assert not any(j.out.name.startswith(("wip.", "old.")) for j in todo)
+    with pytest.raises(MissingError, match="is a draft"):
+        load_articles(cfg, "wip")
 
 
 # ------------------------------------------------------------------ page bundles

@@ -248,7 +248,8 @@ def test_the_readme_example_is_valid_and_means_what_it_says():
     m = ms.meta
     assert m.title == "Kazakhstan: the workers' revolt" and m.no_subtitle and m.date == "2022-01-27"
     assert m.author_list[0].countries == ("Austria", "France", "Spain", "Turkey")
-    assert m.corrections[0].why and [h.kind for h in m.structure_hints()] == ["heading", "list"]
+    assert m.corrections[0].why and [h.kind for h in m.structure_hints()] == ["date", "heading", "list"]
+    assert m.description == "What the strike won" and m.subjects == ("labour", "Kazakhstan") and not m.draft
     assert M.MAX_DEPTH == 8 and "more than 8 levels" in readme.replace("\n", " ")
     from pubkit.fsio import MB, READ_LIMITS
 

@@ -81,12 +81,15 @@ def load_articles(cfg: Config, slug: str | None = None) -> list[Document]:
     """Every article that is to be published (drafts skipped with a line saying so, once: when
     all of them are listed), or the one with ``slug``."""
     docs = []
+    drafts: dict[str, Document] = {}
     for p in article_paths(cfg):
         doc = read_article(p, cfg.root)
         if not doc.meta.draft:
             docs.append(doc)
-        elif slug is None:
-            info(skip_note(doc))
+        else:
+            drafts[doc.meta.slug] = doc
+            if slug is None:
+                info(skip_note(doc))
     seen: dict[str, str] = {}
     for d in docs:
         if d.meta.slug in seen:
@@ -98,6 +101,9 @@ def load_articles(cfg: Config, slug: str | None = None) -> list[Document]:
         seen[d.meta.slug] = d.meta.source_file
     if slug:
         docs = [d for d in docs if d.meta.slug == slug]
+        if not docs and slug in drafts:
+            raise MissingError(f"the article '{slug}' is a draft ({drafts[slug].meta.draft})",
+                               hint="set `draft: false` (or remove the key) to publish it")
         if not docs:
             raise MissingError(
                 f"no article with the slug '{slug}'",

@@ -558,8 +558,13 @@ def _problem(e: Any, lines: MetaLines) -> Problem:
     if e["type"] == "extra_forbidden":
         parent = tuple(p for p in loc[:-1] if isinstance(p, str))
         known = KNOWN_KEYS.get(parent[0] if parent else "", ())
+        from .frontmatter import GENERATOR_KEYS  # (imported here: frontmatter builds on this module)
+
         near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         hint = f"did you mean `{near[0]}`?" if near else "known keys: " + ", ".join(known)
+        if not parent and str(loc[-1]).lower() in GENERATOR_KEYS:  # `Section`, `layout`: not a misspelling
+            hint = (f"`{loc[-1]}` steers a site generator; a sidecar takes pubkit's keys only ("
+                    + ", ".join(known) + "): remove it")
         return Problem(line, f"unknown key `{_describe(loc)}`", hint)
     msg = e["msg"]
     if e["type"] == "invalid_key":
