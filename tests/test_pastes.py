@@ -119,3 +119,14 @@ def test_a_thematic_break_in_plain_text(tmp_path):
     doc = read(tmp_path, "A title\n\nThe first part of the text, in a sentence.\n\n* * *\n\n"
                "The second part of the text, in a sentence.\n")
     assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Break", "Paragraph"]
+
+
+def test_a_closing_dash_name_signs_the_article(tmp_path):
+    para = "A paragraph of the article, with a sentence or two in it."
+    text = f"A title\n\n{para}\n\n{para}\n\n{para}\n\n-- Jane Doe\n"
+    doc = read(tmp_path, text)
+    assert type(doc.blocks[-1]).__name__ == "Signature" and plain_text(doc.blocks[-1].content) == "Jane Doe"
+    guess = next(g for g in doc.guesses if g.line == 9)
+    assert guess.chosen == "signature" and guess.settle == "structure: {9: attribution}"
+    doc = read(tmp_path, text, "structure:\n  9: attribution\n")
+    assert type(doc.blocks[-1]).__name__ == "BlockQuote"

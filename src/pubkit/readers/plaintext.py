@@ -348,6 +348,14 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
             out.append(_list(b, reading, force=True))
         elif b.texts[0].startswith(">"):
             out.append(_quote(b, reading))
+        elif ((m := ATTRIBUTION.match(text)) and text.startswith("--") and len(b.lines) == 1 and hint is None
+              and nxt is None and sum(isinstance(x, Paragraph) for x in out) >= 3 and isinstance(out[-1], Paragraph)
+              and not plain_text(out[-1].content).startswith(('"', "“", "«", "„"))):
+            # "-- Name" closing an article of several paragraphs signs it: it quotes no passage
+            reading.guess(b.line, "signature", ("attribution",),
+                          "a line starting with a dash ends a text of several paragraphs",
+                          f"structure: {{{b.line}: attribution}}")
+            out.append(Signature(reading.inl(m.group("who")), line=b.line))
         elif (m := ATTRIBUTION.match(text)) and len(b.lines) == 1 and out and (
             hint == "attribution" or _attributed(out[-1])
         ):
