@@ -199,6 +199,16 @@ def test_a_plain_text_bundle_takes_its_index_yaml(project, capsys):
     assert "seeds/paste-bundle/index.txt" in capsys.readouterr().out
 
 
+def test_a_bundle_folder_must_be_a_slug_and_index_needs_a_folder(project):
+    write(project / "seeds" / "BelResume", "index.md", "# A\n")
+    with pytest.raises(InputError, match="the folder name 'BelResume'"):
+        load_articles(load_config(project))
+    (project / "seeds" / "BelResume" / "index.md").unlink()
+    write(project / "seeds", "index.md", "# A\n")
+    with pytest.raises(InputError, match="page bundle"):
+        article_paths(load_config(project))
+
+
 def test_a_folder_with_two_index_files_is_refused(project):
     folder = project / "seeds" / "twice"
     write(folder, "index.md", "# A\n")

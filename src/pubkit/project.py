@@ -31,6 +31,12 @@ def article_paths(cfg: Config) -> list[Path]:
                 location=Location(printable(p.relative_to(cfg.root))),
                 hint="rename the file to plain letters, digits and '-', e.g. `my-article.txt`",
             )
+        if p.suffix.lower() in READERS and p.stem == INDEX:
+            raise InputError(
+                f"an article named '{printable(p.name)}' directly in seeds/ would take the folder's name",
+                location=Location(printable(p.relative_to(cfg.root))),
+                hint="rename it (`my-article.md`), or make it a page bundle: `seeds/my-article/index.md`",
+            )
         if p.suffix.lower() in READERS:
             paths.append(p)
         elif p.suffix.lower() == SIDECAR_SUFFIX and any(

@@ -642,13 +642,15 @@ def slug_for(meta: ArticleMeta, source: Path, shown: Path) -> str:
     if meta.slug:
         return meta.slug
     stem = source.name.rsplit(".", 1)[0] if "." in source.name else source.name
+    what = "file"
     if stem == "index" and source.parent.name:  # a page bundle: seeds/<slug>/index.md
-        stem, shown = source.parent.name, shown.parent
+        stem, shown, what = source.parent.name, shown.parent, "folder"
     if SLUG_RE.match(stem):
         return stem
     raise InputError(
-        f"the file name '{printable(stem)}' cannot name the output files (a slug is 1-80 lowercase letters, "
+        f"the {what} name '{printable(stem)}' cannot name the output files (a slug is 1-80 lowercase letters, "
         "digits and '-', starting with a letter or digit)",
         location=Location(printable(shown)),
-        hint="rename the file, e.g. `my-article.txt`, or give it `slug: my-article` in its metadata",
+        hint=f"rename the {what}, e.g. `my-article{'.txt' if what == 'file' else ''}`, or give it "
+             "`slug: my-article` in its metadata",
     )
