@@ -43,7 +43,10 @@ def test_the_seed_sidecar_is_valid():
     ("subtitle: ''\n", 1, "subtitle: none"),
     ("date: 2022-02-30\n", 1, "does not exist"),
     ("date: 27 January 2022\n", 1, "YYYY-MM-DD"),
-    ("date: 2022-01-27 10:00:00\n", 1, "YYYY-MM-DD"),
+    ("date: 2022-01-27 at noon\n", 1, "YYYY-MM-DD"),
+    ("date: 2022-01-27 25:00:00 +0000\n", 1, "does not exist"),
+    ("description: [a]\n", 1, "must be text"),
+    ("draft: maybe\n", 1, "true or false"),
     ("slug: ../../../x\n", 1, "slug"),
     ("slug: /elsewhere/x\n", 1, "slug"),
     ("slug: a/b\n", 1, "slug"),
@@ -245,7 +248,8 @@ def test_the_readme_example_is_valid_and_means_what_it_says():
     m = ms.meta
     assert m.title == "Kazakhstan: the workers' revolt" and m.no_subtitle and m.date == "2022-01-27"
     assert m.author_list[0].countries == ("Austria", "France", "Spain", "Turkey")
-    assert m.corrections[0].why and [h.kind for h in m.structure_hints()] == ["heading", "list"]
+    assert m.corrections[0].why and [h.kind for h in m.structure_hints()] == ["date", "heading", "list"]
+    assert m.description == "What the strike won" and m.subjects == ("labour", "Kazakhstan") and not m.draft
     assert M.MAX_DEPTH == 8 and "more than 8 levels" in readme.replace("\n", " ")
     from pubkit.fsio import MB, READ_LIMITS
 

@@ -171,7 +171,16 @@ class Signature:
     line: int = field(default=0, compare=False)
 
 
-Block = Heading | Paragraph | ListBlock | BlockQuote | Dateline | Signature | CodeBlock | Table | Image
+@dataclass(frozen=True)
+class Break:
+    """A thematic break between sections (Markdown's ``---``, a plain text's ``* * *``): printed as
+    a section break, never a unit (it has no text)."""
+
+    line: int = field(default=0, compare=False)
+
+
+Block = (Heading | Paragraph | ListBlock | BlockQuote | Dateline | Signature | CodeBlock | Table | Image
+         | Break)
 
 
 @dataclass(frozen=True)
@@ -228,6 +237,11 @@ class Meta:
     authors: tuple[Author, ...] = ()
     date: str = ""  # ISO 8601, e.g. "2022-01-27"
     source: str = ""  # where the article came from (URL or publication)
+    date_time: str = ""  # the date with its time and offset as written ("2024-03-12T10:00:00-07:00"), or ""
+    description: str = ""  # a sentence or two about the article (the EPUB's dc:description)
+    subjects: tuple[str, ...] = ()  # what it is about (dc:subject): the posts' tags and categories
+    ignored: tuple[str, ...] = field(default=(), compare=False)  # front matter keys for a site, not the text
+    draft: str = ""  # why the article is not published ("draft: true"), or "" (it is)
     source_file: str = field(default="", compare=False)  # path of the seed, for references
     title_line: int = field(default=0, compare=False)
     subtitle_line: int = field(default=0, compare=False)

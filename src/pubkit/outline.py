@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Diagnostic, Location, Severity
 from .model import (
-    BlockQuote, CodeBlock, Dateline, Document, Guess, Heading, Image, Inline, ListBlock, Paragraph,
+    BlockQuote, Break, CodeBlock, Dateline, Document, Guess, Heading, Image, Inline, ListBlock, Paragraph,
     Signature, Table,
 )
 from .segment import encode
@@ -22,6 +22,10 @@ _UNDER = ("GUESS:", "settled:", "attribution:")  # lines printed under a block's
 
 def _first_words(inlines: tuple[Inline, ...]) -> str:
     text = encode(inlines)[0]
+    return text if len(text) <= WORDS else text[: WORDS - 1].rstrip() + "…"
+
+
+def _cut(text: str) -> str:
     return text if len(text) <= WORDS else text[: WORDS - 1].rstrip() + "…"
 
 
@@ -44,6 +48,13 @@ def outline(doc: Document) -> str:
         f"{'':>5} meta: slug {m.slug}; lang {m.lang}; date {m.date or '-'}; "
         f"authors {'; '.join(a.display() for a in m.authors) or '-'}",
     ]
+    if m.date_time or m.description or m.subjects:
+        lines.append(f"{'':>5} meta: " + "; ".join(
+            part for part in (m.date_time and f"date-time {m.date_time}",
+                              m.subjects and f"subjects {', '.join(m.subjects)}",
+                              m.description and f"description {_cut(m.description)}") if part))
+    if m.ignored:
+        lines.append(f"{'':>5} ignored (for a site, not the text): {', '.join(m.ignored)}")
 
     def note_guesses(line: int, indent: str, upto: int | None = None) -> None:
         for ln in sorted(guesses):
@@ -79,6 +90,8 @@ def outline(doc: Document) -> str:
                 block(x, indent + "  ")
             if b.attribution:
                 lines.append(f"{'':>5} {indent}  attribution: {_first_words(b.attribution)}")
+        elif isinstance(b, Break):
+            row(b.line, indent, "break (a section break, not translated)")
         elif isinstance(b, CodeBlock):
             first = b.text.strip().splitlines()[0] if b.text.strip() else ""
             row(b.line, indent, f"code ({len(b.text.splitlines())} lines, not translated)", first[:WORDS])
@@ -106,8 +119,8 @@ def outline(doc: Document) -> str:
         while at + 1 < len(lines) and lines[at + 1].lstrip().startswith(_UNDER):
             at += 1
         inserts.extend((at + 1, _guess_line(g, "") + f" [line {ln}]") for g in guesses[ln])
-    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
-        lines.insert(at, text)
+    for _, (at, text) in sorted(enumerate(inserts), key=lambda x: (x[1][0], x[0]), reverse=True):
+        lines.insert(at, text)  # from the end; several at one place keep their order (by line)
     unsettled = sum(1 for g in doc.guesses if not g.settled)
     lines.append(f"{'':>5} {len(doc.guesses)} guess(es), {unsettled} not settled")
     return "\n".join(lines) + "\n"

@@ -134,12 +134,15 @@ def article_slugs(cfg: Config, cache: HashCache, salt: str = "") -> list[tuple[P
             from .readers import read_article  # only for new bytes: a no-op parses nothing
 
             doc = read_article(src, cfg.root)
-            slug = cache.slugs[key] = doc.meta.slug
+            slug = cache.slugs[key] = "" if doc.meta.draft else doc.meta.slug  # "": a draft, not published
             cache.images[key] = [os.path.relpath(p, cfg.root) for p in referenced_files(doc, src)]
             cache.dirty = True
+        if not slug:
+            continue
         if slug in seen:
             raise InputError(
-                f"two articles have the slug '{slug}': {seen[slug].name} and {src.name}",
+                f"two articles have the slug '{slug}': {seen[slug].relative_to(cfg.seeds)} and "
+                f"{src.relative_to(cfg.seeds)}",
                 location=Location(src.relative_to(cfg.root)),
                 hint="give one of them another `slug:` in its metadata",
             )
@@ -155,7 +158,7 @@ def article_slugs(cfg: Config, cache: HashCache, salt: str = "") -> list[tuple[P
 
 
 def _article_key(cfg: Config, cache: HashCache, src: Path, salt: str) -> str:
-    return f"{salt}\0{src.name}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
+    return f"{salt}\0{src.relative_to(cfg.seeds).as_posix()}\0{cache.digest(src)}\0{cache.digest(src.with_suffix(SIDECAR_SUFFIX))}"
 
 
 def current_articles(cfg: Config, cache: HashCache | None = None) -> dict[str, Path]:
@@ -191,7 +194,7 @@ def language_inputs_digest(cfg: Config, cache: HashCache, lang: str, shared: str
     h = hashlib.sha256(f"{shared}\0{lang}".encode())
     for src in article_paths(cfg):
         side = src.with_suffix(SIDECAR_SUFFIX)
-        h.update(f"\0{src.name}\0{cache.digest(src)}\0{cache.digest(side)}".encode())
+        h.update(f"\0{src.relative_to(cfg.seeds).as_posix()}\0{cache.digest(src)}\0{cache.digest(side)}".encode())
     folder = cfg.translations / lang
     if folder.is_dir():
         for p in sorted(folder.iterdir()):

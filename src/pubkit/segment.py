@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from .model import (
     BlockQuote,
+    Break,
     Code,
     CodeBlock,
     Dateline,
@@ -261,8 +262,8 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
             return replace(b, header=header, rows=rows)
         if isinstance(b, Image):
             return replace(b, alt=fn("image-alt", b.alt, b.line))
-        if isinstance(b, CodeBlock):
-            return b  # verbatim: not a unit
+        if isinstance(b, (CodeBlock, Break)):
+            return b  # verbatim, or no text: not a unit
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover
 
     blocks = tuple(block(b) for b in doc.blocks)

@@ -112,7 +112,9 @@ def retire(cfg: Config, slug: str) -> RetireResult:
     result = RetireResult()
     if slug in seeds:
         seed = seeds[slug]
-        for p in (seed, seed.with_suffix(SIDECAR_SUFFIX)):
+        if seed.parent != cfg.seeds:  # a page bundle: the folder goes, with its images
+            _move(seed.parent, cfg.seeds / RETIRED, result)
+        for p in (seed, seed.with_suffix(SIDECAR_SUFFIX)) if seed.parent == cfg.seeds else ():
             if p.is_file():
                 _move(p, cfg.seeds / RETIRED, result)
     for lang in cfg.targets:

@@ -3,8 +3,9 @@ line, and ``languages:`` (passages in another language, for plain text that has 
 for them). The keys are validated by :mod:`.meta`; here they become what readers consult.
 
 ``structure:`` maps a source line (``12``) or a range (``20-24``) to what the block there is:
-``heading``, ``paragraph``, ``list``, ``quote``, ``subtitle``, ``attribution`` or ``drop``
-(not part of the article). A reader consults the hints before guessing, and records each
+``heading``, ``paragraph``, ``list``, ``quote``, ``subtitle``, ``attribution``, ``drop``
+(not part of the article), ``title`` (this line is the title; plain text: what is above it is not
+part of the article) or ``date`` (this line is the article's date, not part of its text). A reader consults the hints before guessing, and records each
 guess it makes with the key that settles it (:class:`~pubkit.model.Guess`).
 """
 

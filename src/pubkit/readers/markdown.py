@@ -24,6 +24,7 @@ from ..errors import InputError, Location
 from ..segment import map_passages
 from ..model import (
     BlockQuote,
+    Break,
     Code,
     CodeBlock,
     Document,
@@ -47,32 +48,26 @@ from ..model import (
     tidy_inlines,
 )
 from . import register
+from . import frontmatter
 from . import meta as meta_schema
 from .hints import language_passages, line_hints, mark_passages
 from .meta import MetaSource
 from .source import SourceText, apply_corrections, to_meta
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 _md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(attrs_plugin, spans=True)
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|―)\s*(\S.*)$")
 
 
 def split_front_matter(src: SourceText) -> tuple[MetaSource, str, int]:
-    """(validated front matter, body with its corrections applied, lines the front matter took)."""
-    text = src.text
-    if not text.startswith("---"):
-        return meta_schema.EMPTY, text, 0
-    m = FRONT_MATTER.match(text)
-    if not m:
-        raise InputError(
-            "front matter starts with '---' but has no closing '---' line",
-            location=Location(src.path, 1),
-            hint="end the metadata block with a line holding only ---",
-        )
-    front = meta_schema.parse(m.group(1) or "", src.path, line_offset=1, what="front matter")
-    consumed = m.group(0).count("\n")
-    body = apply_corrections(text[m.end():], front, src.path)
-    return front, body, consumed
+    """(validated front matter, body with its corrections applied, lines the front matter took).
+
+    YAML (``---``), TOML (``+++``) or JSON (``{ … }``) front matter, as the site generators
+    write it (:mod:`.frontmatter`)."""
+    front, block = frontmatter.parse(src.text, src.path)
+    if block is None:
+        return front, src.text, 0
+    body = apply_corrections(src.text[block.end:], front, src.path)
+    return front, body, block.consumed
 
 
 def front_matter(src: SourceText) -> MetaSource:
@@ -113,7 +108,11 @@ def _inlines(children) -> tuple:
                 span = Strong(kids)
             elif tok_open.type == "link_open":
                 href, title = tok_open.attrs.get("href", ""), tok_open.attrs.get("title", "")
-                span = Link(kids, str(href), str(title or ""))
+                target = _link_target(str(href))
+                if target is None:  # an anchor of the page or a path of the site: dead in a book
+                    stack[-1].extend(kids)
+                    continue
+                span = Link(kids, target, str(title or ""))
             elif tok_open.type == "span_open" and tok_open.attrs.get("lang"):
                 span = Span(kids, str(tok_open.attrs["lang"]))
             else:  # a span without a language, other attribute spans: their text
@@ -121,6 +120,22 @@ def _inlines(children) -> tuple:
                 continue
             stack[-1].append(span)
     return tidy_inlines(stack[0])
+
+
+LINK_SCHEMES = ("http", "https", "mailto", "ftp")
+
+
+def _link_target(href: str) -> str | None:
+    """Where a link leads in a book: an address on the web (``//host/x`` is read as https), or
+    None for an anchor of the page (``#notes``) or a path of the site (``/about``, ``../x.md``),
+    which lead nowhere outside it: those links print as their text."""
+    href = href.strip()
+    if href.startswith("//"):
+        return "https:" + href
+    scheme = href.split(":", 1)[0].lower() if ":" in href else ""
+    if scheme in LINK_SCHEMES and re.match(r"\A[A-Za-z][A-Za-z0-9+.-]*:", href):
+        return href
+    return None
 
 
 def _table(tokens, i: int, line: int) -> tuple[Table, int]:
@@ -234,7 +249,10 @@ def read_markdown(src: SourceText) -> Document:
                 inner, i = parse(i + 1, "footnote_close")
                 label = str(tok.meta.get("label", tok.meta.get("id", "")))
                 notes.append(Note(label, tuple(inner), line=_first_line(inner)))
-            else:  # hr, footnote block wrappers, anchors: no text of their own
+            elif tok.type == "hr":  # a thematic break: a section break
+                blocks.append(Break(line=line_of(tok)))
+                i += 1
+            else:  # footnote block wrappers, anchors: no text of their own
                 i += 1
         return blocks, i
 

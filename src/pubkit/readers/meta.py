@@ -33,15 +33,19 @@ from ..model import SLUG_RE, Author
 
 LANG_RE = re.compile(r"\A[a-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
 DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+# a date with a time and perhaps an offset, as generators write it: Jekyll's `2019-12-25 00:00:00 +0000`,
+# ISO 8601's `2024-03-12T10:00:00-07:00` or `…Z`, TOML's datetimes
+DATETIME_RE = re.compile(
+    r"\A(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|[+-]\d{2}:?\d{2})?\Z", re.I)
 LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
-STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop")
+STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop", "title", "date")
 NO_SUBTITLE = "none"
 MAX_DEPTH = 8  # metadata is at most a list of mappings of lists
 MAX_NODES = 2_000  # values; the seed article's sidecar has 25
 MAX_TEXT = 1024 * 1024  # characters of YAML, as for a sidecar file (fsio.READ_LIMITS)
 MAX_SCALAR = 100_000  # characters in one value
 
-StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop"]
+StructureKind = Literal["heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop", "title", "date"]
 
 
 def _lines_key(value: Any) -> str:
@@ -95,7 +99,7 @@ class AuthorEntry(_Strict):
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, v: Any) -> str:
-        return _text(v, "an author's name")
+        return " ".join(_text(v, "an author's name").split())  # a folded `author: >` ends in a newline
 
     @field_validator("countries", mode="before")
     @classmethod
@@ -153,6 +157,9 @@ class ArticleMeta(_Strict):
     corrections: tuple[Correction, ...] = ()
     structure: dict[LinesKey, StructureKind] = {}
     languages: dict[str, tuple[str, ...]] = {}
+    description: str | None = None  # the EPUB's dc:description (front matter: `summary` too)
+    subjects: tuple[str, ...] = ()  # dc:subject (front matter: `tags`, `categories`, `keywords`)
+    draft: bool = False  # not published (front matter: `published: false` too)
 
     @field_validator("title", "source", mode="before")
     @classmethod
@@ -189,13 +196,47 @@ class ArticleMeta(_Strict):
     @field_validator("date", mode="before")
     @classmethod
     def _date(cls, v: Any) -> str:
-        v = _text(v, "the date")
-        if not DATE_RE.match(v):
-            raise _err(f"date {v!r} is not written YYYY-MM-DD")
+        """A day (``2022-01-27``), or a day with a time and offset, kept in ISO 8601 with its
+        offset: the day is the one written, never moved to another time zone."""
+        v = _text(v, "the date").strip()
+        m = DATETIME_RE.match(v)
+        if not DATE_RE.match(v) and not m:
+            raise _err(f"date {v!r} is not written YYYY-MM-DD (or YYYY-MM-DD HH:MM:SS +HH:MM)")
         try:
-            dt.date.fromisoformat(v)
+            if m is None:
+                return dt.date.fromisoformat(v).isoformat()
+            day, time, zone = m.groups()
+            zone = "" if zone is None else "+00:00" if zone.upper() == "Z" else zone
+            if zone and ":" not in zone:
+                zone = zone[:3] + ":" + zone[3:]
+            return dt.datetime.fromisoformat(f"{day}T{time}{zone}").isoformat()
         except ValueError as err:
             raise _err(f"date {v!r} does not exist ({err})") from None
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description(cls, v: Any) -> str:
+        return " ".join(_text(v, "the description").split())
+
+    @field_validator("subjects", mode="before")
+    @classmethod
+    def _subjects(cls, v: Any) -> Any:
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list):
+            raise _err("subjects must be a list of words, e.g. `tags: [labour, Kazakhstan]`")
+        out: list[str] = []
+        for s in v:
+            s = " ".join(_text(s, "a subject").split())
+            if s not in out:
+                out.append(s)
+        return tuple(out)
+
+    @field_validator("draft", mode="before")
+    @classmethod
+    def _draft(cls, v: Any) -> bool:
+        if not isinstance(v, bool):
+            raise _err(f"draft must be true or false, not {v!r}")
         return v
 
     @field_validator("author", "authors", mode="before")
@@ -252,6 +293,16 @@ class ArticleMeta(_Strict):
         return tuple(Author(a.name, a.countries) for a in (self.authors or self.author))
 
     @property
+    def day(self) -> str:
+        """The date's day, ``YYYY-MM-DD`` ("" when no date is given)."""
+        return (self.date or "")[:10]
+
+    @property
+    def date_time(self) -> str:
+        """The date with its time and offset as written (ISO 8601), "" for a plain day."""
+        return self.date if self.date and len(self.date) > 10 else ""
+
+    @property
     def no_subtitle(self) -> bool:
         """The editor wrote ``subtitle: none``: the article has no subtitle."""
         return self.subtitle is not None and self.subtitle.strip().lower() == NO_SUBTITLE
@@ -278,7 +329,11 @@ _HINTS = {
     "subtitle": f"write the subtitle as one line of text, or `subtitle: {NO_SUBTITLE}`",
     "slug": "a slug names the output files: e.g. `slug: kazakh-workers-revolt-2022`",
     "lang": "use a BCP 47 code, e.g. `lang: en`",
-    "date": "write a real date as YYYY-MM-DD, e.g. `date: 2022-01-27`",
+    "date": "write a real date as YYYY-MM-DD, e.g. `date: 2022-01-27`, or with its time and offset, "
+            "`date: 2022-01-27 10:00:00 +06:00`",
+    "description": "write the description as text, e.g. `description: \"What the strike won\"`",
+    "subjects": "write the subjects as a list of words, e.g. `tags: [labour, Kazakhstan]`",
+    "draft": "write `draft: true` (not published) or `draft: false`",
     "author": "write `authors: [Jane Doe]` or `authors: [{name: Jane Doe, countries: [France]}]`",
     "authors": "write `authors: [Jane Doe]` or `authors: [{name: Jane Doe, countries: [France]}]`",
     "source": "write where the article came from as text (a URL or a publication)",
@@ -468,12 +523,22 @@ class MetaSource:
     meta: ArticleMeta
     path: Path | None = None  # None: no metadata at all
     lines: MetaLines = field(default_factory=lambda: MetaLines(0), compare=False)
+    ignored: tuple[tuple[str, int], ...] = field(default=(), compare=False)  # front matter keys for a site
 
     def line_of(self, *loc: Any) -> int:
         return self.lines.at(tuple(loc))
 
 
 EMPTY = MetaSource(ArticleMeta())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a metadata file: its line, what, and what to do."""
+
+    line: int
+    message: str
+    hint: str
 
 
 def _describe(loc: tuple) -> str:
@@ -485,8 +550,55 @@ def _describe(loc: tuple) -> str:
     return out
 
 
-def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
-    """Check ``raw`` (parsed YAML) against the schema; the first problem (by line) is an InputError."""
+def _problem(e: Any, lines: MetaLines) -> Problem:
+    """A pydantic error as a :class:`Problem` with the line of its key or value."""
+    loc = tuple(e["loc"])
+    line = lines.at(loc)
+    top = next((p for p in loc if isinstance(p, str)), "")
+    if e["type"] == "extra_forbidden":
+        parent = tuple(p for p in loc[:-1] if isinstance(p, str))
+        known = KNOWN_KEYS.get(parent[0] if parent else "", ())
+        from .frontmatter import GENERATOR_KEYS  # (imported here: frontmatter builds on this module)
+
+        near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        hint = f"did you mean `{near[0]}`?" if near else "known keys: " + ", ".join(known)
+        if not parent and str(loc[-1]).lower() in GENERATOR_KEYS:  # `Section`, `layout`: not a misspelling
+            hint = (f"`{loc[-1]}` steers a site generator; a sidecar takes pubkit's keys only ("
+                    + ", ".join(known) + "): remove it")
+        return Problem(line, f"unknown key `{_describe(loc)}`", hint)
+    msg = e["msg"]
+    if e["type"] == "invalid_key":
+        return Problem(line, f"{e['input']!r} is not a key name",
+                       "keys are words such as `title` or `authors`; quote a key that is a number or yes/no")
+    if e["type"] == "missing":
+        msg = "is missing"
+    elif e["type"] == "literal_error":
+        msg = f"{e['input']!r} is not one of " + ", ".join(STRUCTURE_KINDS)
+    elif e["type"] in ("string_type", "tuple_type", "list_type", "dict_type", "model_type"):
+        msg = f"has the wrong type: {msg.lower()}"
+    return Problem(line, f"`{_describe(loc)}`: {msg}", _HINTS.get(top, "see the README's section on article "
+                                                               "metadata"))
+
+
+def raise_problems(problems: list[Problem], path: Path) -> None:
+    """Every problem of one file in one error, by line, a misspelt key first (it explains a
+    "missing" one): an editor fixes them all in one go, not one per run."""
+    if not problems:
+        return
+    problems = sorted(problems, key=lambda p: (not p.message.startswith("unknown key"), p.line))
+    first, rest = problems[0], problems[1:]
+    message = first.message
+    if rest:
+        message += f"; and {len(rest)} more problem{'s' * (len(rest) > 1)}:" + "".join(
+            f"\n  {path}:{p.line}: {p.message} ({p.hint})" for p in rest)
+    raise InputError(message, location=Location(path, first.line), hint=first.hint)
+
+
+def validate(raw: Any, path: Path, lines: MetaLines, *, problems: list[Problem] | None = None,
+             ignored: tuple[tuple[str, int], ...] = ()) -> MetaSource:
+    """Check ``raw`` (parsed YAML) against the schema; every problem (``problems`` found before it
+    included) is reported in one :class:`InputError`."""
+    found = list(problems or ())
     if raw is None:
         raw = {}
     if not isinstance(raw, dict):
@@ -495,36 +607,11 @@ def validate(raw: Any, path: Path, lines: MetaLines) -> MetaSource:
     try:
         meta = ArticleMeta.model_validate(raw)
     except ValidationError as err:
-        problems = []
-        for e in err.errors():
-            loc = tuple(e["loc"])
-            problems.append((e["type"] != "extra_forbidden", lines.at(loc), loc, e))
-        problems.sort(key=lambda p: p[:2])  # a misspelt key first: it explains a "missing" one
-        _, line, loc, e = problems[0]
-        n = len(problems) - 1
-        more = f" (and {n} more problem{'s' * (n > 1)})" if n else ""
-        top = next((p for p in loc if isinstance(p, str)), "")
-        if e["type"] == "extra_forbidden":
-            parent = tuple(p for p in loc[:-1] if isinstance(p, str))
-            known = KNOWN_KEYS.get(parent[0] if parent else "", ())
-            near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
-            hint = (f"did you mean `{near[0]}`?" if near else "known keys: " + ", ".join(known))
-            raise InputError(f"unknown key `{_describe(loc)}`{more}", location=Location(path, line),
-                             hint=hint) from None
-        msg = e["msg"]
-        if e["type"] == "invalid_key":
-            raise InputError(f"{e['input']!r} is not a key name{more}", location=Location(path, line),
-                             hint="keys are words such as `title` or `authors`; quote a key that is a "
-                             "number or yes/no") from None
-        if e["type"] == "missing":
-            msg = "is missing"
-        elif e["type"] == "literal_error":
-            msg = f"{e['input']!r} is not one of " + ", ".join(STRUCTURE_KINDS)
-        elif e["type"] in ("string_type", "tuple_type", "list_type", "dict_type", "model_type"):
-            msg = f"has the wrong type: {msg.lower()}"
-        raise InputError(f"`{_describe(loc)}`: {msg}{more}", location=Location(path, line),
-                         hint=_HINTS.get(top, "see the README's section on article metadata")) from None
-    return MetaSource(meta, path, lines)
+        found.extend(_problem(e, lines) for e in err.errors())
+        raise_problems(found, path)
+        raise AssertionError("unreachable") from None
+    raise_problems(found, path)
+    return MetaSource(meta, path, lines, ignored)
 
 
 def parse(text: str, path: Path, *, line_offset: int = 0, what: str = "metadata") -> MetaSource:
@@ -547,7 +634,7 @@ def merge(base: MetaSource, over: MetaSource) -> MetaSource:
     lines = MetaLines(over.lines.offset)
     lines.lines = {loc: line for loc, line in over.lines.lines.items()}
     lines.lines.update({(key,): 0 for key in base.meta.model_fields_set - over.meta.model_fields_set})
-    return MetaSource(merged, over.path, lines)
+    return MetaSource(merged, over.path, lines, over.ignored)
 
 
 def slug_for(meta: ArticleMeta, source: Path, shown: Path) -> str:
@@ -555,11 +642,15 @@ def slug_for(meta: ArticleMeta, source: Path, shown: Path) -> str:
     if meta.slug:
         return meta.slug
     stem = source.name.rsplit(".", 1)[0] if "." in source.name else source.name
+    what = "file"
+    if stem == "index" and source.parent.name:  # a page bundle: seeds/<slug>/index.md
+        stem, shown, what = source.parent.name, shown.parent, "folder"
     if SLUG_RE.match(stem):
         return stem
     raise InputError(
-        f"the file name '{printable(stem)}' cannot name the output files (a slug is 1-80 lowercase letters, "
+        f"the {what} name '{printable(stem)}' cannot name the output files (a slug is 1-80 lowercase letters, "
         "digits and '-', starting with a letter or digit)",
         location=Location(printable(shown)),
-        hint="rename the file, e.g. `my-article.txt`, or give it `slug: my-article` in its metadata",
+        hint=f"rename the {what}, e.g. `my-article{'.txt' if what == 'file' else ''}`, or give it "
+             "`slug: my-article` in its metadata",
     )

@@ -36,6 +36,9 @@ BYLINES = (
     re.compile(rf"^\s*(?:By|Posted by) {_NAME}(?:\s*[|•·]\s*\d+ comments?)?$"),
 )
 
+# A thematic break on a line of its own: `* * *`, `***`, `---`, `___`, `⁂`, `~ ~ ~` (never `--`, an
+# e-mail's signature separator). A list item always has text after its marker, so `* * *` is not one.
+BREAK = re.compile(r"^\s*(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,}|(?:~\s*){3,}|(?:·\s*){3,}|⁂)\s*$")
 BULLET = re.compile(r"^(?P<marker>[•◦▪‣·●○■□–\-*+]|o(?=\t))\s+(?=\S)")  # Word writes "o<tab>" at level 2
 ENUM = re.compile(
     r"^(?P<marker>\(?(?P<num>\d{1,3}|[a-zA-Z]|[ivxlcdm]{1,6}|[IVXLCDM]{1,6})(?P<delim>[.)]))\s+(?=\S)"
@@ -182,3 +185,95 @@ def inlines(text: str, notes: frozenset[str] = frozenset()) -> tuple[Inline, ...
         pos = end
     spans.append(Text(text[pos:]))
     return tidy_inlines(spans)
+
+
+# ------------------------------------------------------------ a web page's clutter
+
+# What a browser's copy of a web page brings along above (and around) the article: navigation,
+# labels, bylines, timestamps, reading times, category words, contact lines, image captions.
+# Each is recognised on a short line of its own; the reader drops it and shows a guess.
+NAVIGATION = re.compile(
+    r"^\s*(?:Skip to (?:main |primary )?(?:content|navigation|menu)|Skip navigation|Jump to (?:navigation|content"
+    r"|search)|(?:Main |Open |Close |Toggle )?(?:menu|navigation)|Search(?: for)?:?|Home|Sign (?:in|up)|Log ?in"
+    r"|Subscribe(?: now)?|Donate(?: now)?|Menu|Error|Error 404|404|Page not found|Back to top|Print(?: this)?"
+    r"|Advertisement|Share(?: this)?|You are here:?.*)\s*$", re.I)
+NAV_SEPARATORS = re.compile(r"\s(?:\||•|·|»|›|>|/)\s")
+LABEL = re.compile(
+    r"^\s*(?:(?:Tag|Category|Author|Monthly|Daily|Yearly|Date) Archives?:.*|Archives?(?: for .*)?|Posts tagged .*"
+    r"|Press (?:Statement|Release|Briefing)s?|(?:News|Media) (?:Release|Advisory)|Statement|Editorial|Op-?Ed"
+    r"|Opinion|Analysis|Commentary|Breaking(?: News)?|Exclusive|Live(?: updates)?|Explainer|Interview"
+    r"|Feature|Features|Blog|Newsletter|Latest(?: news)?|Top stories|Most read|For immediate release"
+    r"|Embargoed(?: until.*)?)\s*:?\s*$", re.I)
+READING_TIME = re.compile(r"^\s*(?:\d+|an?|one)[\s-]*min(?:ute)?s?\.?(?:\s+read(?:ing time)?)?\s*$", re.I)
+_CLOCK = r"\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,5}|\s*(?:UTC|GMT)[+-]?\d*)?"
+_DAY = (r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}"
+        r"|\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})")
+TIMESTAMP = re.compile(
+    rf"^\s*(?:(?:Published|Posted|Updated|Last updated|Last modified|Modified|Date)(?:\s+on)?:?\s+)?"
+    rf"(?:{_DAY}(?:\s*(?:at|,|-|–|·|\|)?\s*{_CLOCK})?|{_CLOCK}(?:\s*(?:,|-|–|·|\|)?\s*{_DAY})?"
+    rf"|\d+\s+(?:minutes?|hours?|days?|weeks?)\s+ago|(?:Yesterday|Today)(?:\s+at\s+{_CLOCK})?)\s*$", re.I)
+AGENCY_BYLINE = re.compile(
+    r"^\s*(?:(?:Reuters|AP|AFP|Bloomberg|Guardian|BBC|Al Jazeera|News) (?:Staff|staff|Desk|desk|Reporter)"
+    r"|Staff (?:Reporter|Writer)|(?:By|BY|by)\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}){0,3}(?:,?\s+(?:Reuters|AP|AFP))?)\s*$")
+CONTACT = re.compile(
+    r"^\s*(?:(?:Press |Media )?(?:contact|e-?mail|tel(?:ephone)?\.?|phone|fax|mobile)s?\s*:?\s*.{0,80}"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d ()./-]{7,}\d)\s*$", re.I)
+CAPTION = re.compile(
+    r"^\s*(?:\(?(?:Photo(?:graph)?|Image|Picture|Illustration|Credit|Caption|Video)s?(?: credit)?\s*:.{1,200}"
+    r"|.{1,200}(?:/\s*(?:Reuters|AP|AFP|Getty Images|EPA|Shutterstock)|\((?:AP|AFP|Reuters) Photo.{0,80}\))\.?"
+    r"|.{1,200}\b(?:REUTERS|AP Photo|AFP|EPA)/\s?\w.{0,60}"
+    r"|.{1,200}\((?:Photo|Image|Picture)(?: by)?[: ].{1,80}\))\s*$", re.I)
+CATEGORY_WORDS = frozenset("""
+world politics business economy markets europe asia africa americas middle-east opinion sport sports
+culture science technology tech health environment climate society international national local news
+labour labor unions education media us uk law justice elections
+""".split())
+HEAD_LINE = 80  # a line of clutter is short
+
+
+@dataclass(frozen=True)
+class Clutter:
+    kind: str  # navigation, label, byline, timestamp, reading time, category, contact, caption
+    author: str = ""  # a byline's name, offered as the author
+    date: str = ""  # a timestamp's date (ISO), offered as the date
+
+
+def clutter(line: str) -> Clutter | None:
+    """What web-page clutter a short line is, or None for a line of the article."""
+    text = line.strip()
+    if not text or len(text) > 200:
+        return None
+    if CAPTION.match(text):
+        return Clutter("caption")
+    if len(text) > HEAD_LINE:
+        return None
+    if READING_TIME.match(text):
+        return Clutter("reading time")
+    if NAVIGATION.match(text) or (len(NAV_SEPARATORS.findall(text)) >= 2
+                                  and all(len(p.split()) <= 3 for p in NAV_SEPARATORS.split(text))):
+        return Clutter("navigation")
+    if LABEL.match(text):
+        return Clutter("label")
+    if TIMESTAMP.match(text):
+        return Clutter("timestamp", date=_timestamp_date(text))
+    if m := AGENCY_BYLINE.match(text):
+        return Clutter("byline", author=re.sub(r"^(?:By|BY|by)\s+", "", m.group(0).strip()))
+    if CONTACT.match(text) and ("@" in text or sum(c.isdigit() for c in text) >= 7
+                                or text.split()[0].rstrip(":").lower() in ("contact", "press", "media")):
+        return Clutter("contact")
+    if text.lower().replace(" ", "-") in CATEGORY_WORDS:
+        return Clutter("category")
+    place = text.split(",", 1)[0] if "," in text and not TIMESTAMP.match(text) else ""
+    if len(place.split()) <= 3 and (date := parse_dateline(text)):  # "January 27, 2022", "Paris, 27 January 2022"
+        return Clutter("timestamp", date=date)
+    return None
+
+
+def _timestamp_date(text: str) -> str:
+    """The ISO date inside a timestamp line, or ""."""
+    m = re.search(_DAY, text)
+    if not m:
+        return ""
+    day = re.sub(r"^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+", "", m.group(0))
+    return parse_dateline(day) or ""

@@ -31,15 +31,15 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import InputError, Location
 from ..model import (
-    Author, Block, BlockQuote, Dateline, Document, Guess, Heading, ListBlock, ListItem, Meta, Note,
+    Author, Block, BlockQuote, Break, Dateline, Document, Guess, Heading, ListBlock, ListItem, Meta, Note,
     Paragraph, Signature, Text, plain_text, tidy_inlines,
 )
 from . import register
 from ..segment import map_passages
 from .hints import language_passages, line_hints, mark_passages
 from .plainlines import (
-    ATTRIBUTION, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Marker, byline, heading_shape, inlines, leftover,
-    marker, note_id, section_level,
+    ATTRIBUTION, BREAK, HEADING_MAX, LEFTOVER_BLOCK, NOTE_LINE, NOTE_MARK, Clutter, Marker, byline, clutter,
+    heading_shape, inlines, leftover, marker, note_id, section_level,
 )
 from .source import SourceText, parse_dateline, to_meta
 
@@ -52,6 +52,7 @@ NOTES_HEADING = re.compile(r"^\s*(?:Notes|Footnotes|Endnotes|References|Sources)
 @dataclass
 class _Block:
     lines: list[tuple[int, str]]  # (1-based line number, line with its indentation, tabs expanded)
+    is_break: bool = False  # a thematic break (`* * *`): a section break
 
     @property
     def line(self) -> int:
@@ -112,6 +113,10 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
         if SIG_DASHES.match(line):  # an e-mail's signature separator: what follows is its own block
             current = None
             continue
+        if BREAK.match(line):
+            blocks.append(_Block([(no, line)], is_break=True))
+            current = None
+            continue
         if LEFTOVER_BLOCK.match(line):
             skipping = True
             if current is not None and current.line == no:
@@ -119,7 +124,7 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
             continue
         if leftover(line):
             continue
-        found = byline(line.strip())
+        found = byline(line.strip()) if no not in reading.hints else None
         if found and (found.date or found.author) and len(blocks) < 6:
             reading.bylines.append((no, found))
             continue
@@ -144,7 +149,7 @@ def _blocks(text: str, reading: _Reading) -> list[_Block]:
 
 
 def _is_list_start(b: _Block) -> Marker | None:
-    return marker(b.lines[0][1])
+    return None if b.is_break else marker(b.lines[0][1])
 
 
 def _depth(b: _Block) -> int:
@@ -166,7 +171,7 @@ def _merge_loose_lists(blocks: list[_Block], reading: _Reading) -> list[_Block]:
         ):
             prev.lines.extend(b.lines)
         else:
-            out.append(_Block(list(b.lines)))
+            out.append(_Block(list(b.lines), b.is_break))
     return out
 
 
@@ -236,12 +241,13 @@ def _list(b: _Block, reading: _Reading, force: bool = False) -> ListBlock:
 def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     """Footnotes at the end ("[1] …" / "¹ …" lines), when the text refers to them."""
     found: list[tuple[int, _Block]] = []
-    i = len(blocks)
+    closing = _closing_lines(blocks)
+    i = len(blocks) - len(closing)
     while i > 0:
         b = blocks[i - 1]
-        if NOTE_LINE.match(b.texts[0]):
+        if NOTE_LINE.match(b.texts[0]) and not b.is_break:
             found.append((i - 1, b))
-        elif not (NOTES_HEADING.match(b.joined()) and found):
+        elif not ((NOTES_HEADING.match(b.joined()) or b.is_break) and found):
             break
         i -= 1
     if not found:
@@ -259,6 +265,7 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     if not raw or not {r[0] for r in raw} & referenced:
         return []
     del blocks[i:]
+    blocks.extend(closing)  # a closing line after the notes ("Ends", a signature) stays the text's
     seen: set[str] = set()
     for r in raw:  # two notes numbered alike: the later one gets its own id (its marker points to the first)
         while r[0] in seen:
@@ -267,6 +274,19 @@ def _take_notes(blocks: list[_Block], reading: _Reading) -> list[Note]:
     reading.note_ids = frozenset(r[0] for r in raw)
     return [Note(ident, (Paragraph(reading.inl(" ".join(texts)), line=no),), line=no)
             for ident, no, texts in raw]
+
+
+def _closing_lines(blocks: list[_Block]) -> list[_Block]:
+    """Up to two short one-line blocks after the notes at the end (a signature, "ENDS", a copyright
+    line): not notes, but they must not hide the notes above them."""
+    tail: list[_Block] = []
+    for b in reversed(blocks[-2:]):
+        if len(b.lines) == 1 and len(b.texts[0]) <= HEADING_MAX and not NOTE_LINE.match(b.texts[0]):
+            tail.insert(0, b)
+        else:
+            break
+    before = blocks[: len(blocks) - len(tail)]
+    return tail if tail and before and NOTE_LINE.match(before[-1].texts[0]) else []
 
 
 # --------------------------------------------------------------------- blocks
@@ -307,14 +327,18 @@ def _numbered_series(blocks: list[_Block]) -> set[int]:
 
 def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
     sections = _numbered_series(blocks)
-    indented = [b for b in blocks if all(ln[1].startswith("  ") for ln in b.lines) and not _is_list_start(b)]
+    indented = [b for b in blocks if all(ln[1].startswith("  ") for ln in b.lines) and not _is_list_start(b)
+                and not b.is_break]
     quotes_by_indent = len(indented) <= max(1, len(blocks) // 4)
     out: list[Block] = []
     for idx, b in enumerate(blocks):
         nxt = blocks[idx + 1] if idx + 1 < len(blocks) else None
         hint = reading.hint(b)
         text = b.joined()
-        if hint == "heading":
+        if b.is_break:
+            if hint != "drop":
+                out.append(Break(line=b.line))
+        elif hint == "heading":
             out.append(Heading(section_level(text), reading.inl(text), line=b.line))
         elif hint == "paragraph":
             out.append(Paragraph(reading.inl(text), line=b.line))
@@ -324,6 +348,14 @@ def _classify(blocks: list[_Block], reading: _Reading) -> list[Block]:
             out.append(_list(b, reading, force=True))
         elif b.texts[0].startswith(">"):
             out.append(_quote(b, reading))
+        elif ((m := ATTRIBUTION.match(text)) and text.startswith("--") and len(b.lines) == 1 and hint is None
+              and nxt is None and sum(isinstance(x, Paragraph) for x in out) >= 3 and isinstance(out[-1], Paragraph)
+              and not plain_text(out[-1].content).startswith(('"', "“", "«", "„"))):
+            # "-- Name" closing an article of several paragraphs signs it: it quotes no passage
+            reading.guess(b.line, "signature", ("attribution",),
+                          "a line starting with a dash ends a text of several paragraphs",
+                          f"structure: {{{b.line}: attribution}}")
+            out.append(Signature(reading.inl(m.group("who")), line=b.line))
         elif (m := ATTRIBUTION.match(text)) and len(b.lines) == 1 and out and (
             hint == "attribution" or _attributed(out[-1])
         ):
@@ -406,7 +438,7 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
     if not blocks:
         return "", 0
     first = blocks[0]
-    if reading.hint(first) is not None:
+    if reading.hint(first) is not None or first.is_break:
         return "", 0
     if reading.subtitle_given:
         if isinstance(given, str) and given.strip() and " ".join(given.split()) == first.joined():
@@ -418,11 +450,168 @@ def _subtitle(blocks: list[_Block], reading: _Reading, given: object) -> tuple[s
         return "", 0
     if len(blocks) < 2:
         return "", 0
+    if _like_later_headings(first, blocks):
+        reading.guess(first.line, "heading", ("subtitle",),
+                      "a short line after the title shaped like the later headings",
+                      f"structure: {{{first.line}: subtitle}}")
+        return "", 0
     reading.guess(first.line, "subtitle", ("heading", "paragraph"),
                   "a short line without final punctuation right after the title",
                   f"subtitle: none (keep it in the text), or structure: {{{first.line}: subtitle}}")
     blocks.pop(0)
     return first.joined(), first.line
+
+
+# ------------------------------------------------------------ a web page's clutter
+
+HEAD_BLOCKS = 10  # clutter is looked for among the first blocks, up to the first paragraph
+PARAGRAPH = 120  # characters: a block this long is the article's text
+
+
+def _hinted_date(blocks: list[_Block], reading: _Reading, src: SourceText) -> str:
+    """``structure: {N: date}``: line N is the date (taken out of the text)."""
+    for b in blocks:
+        for no, text in list(b.lines):
+            if reading.hints.get(no) != "date":
+                continue
+            date = parse_dateline(text.strip()) or clutter_date(text)
+            if not date:
+                raise InputError(
+                    f"line {no} is marked as the date (`structure: {{{no}: date}}`) but "
+                    f"{text.strip()[:60]!r} is not a date pubkit reads",
+                    location=Location(src.meta.path or src.path, src.meta.line_of("structure", str(no))),
+                    hint="write the date in the sidecar instead: `date: YYYY-MM-DD`",
+                )
+            b.lines.remove((no, text))
+            blocks[:] = [x for x in blocks if x.lines]
+            return date
+    return ""
+
+
+def clutter_date(text: str) -> str:
+    found = clutter(text)
+    return found.date if found else ""
+
+
+def _hinted_title(blocks: list[_Block], reading: _Reading) -> list[_Block]:
+    """``structure: {N: title}``: line N is the title; what is above it is not the article."""
+    for i, b in enumerate(blocks):
+        for j, (no, _) in enumerate(b.lines):
+            if reading.hints.get(no) == "title":
+                return [_Block(b.lines[j:], b.is_break), *blocks[i + 1:]]
+    return blocks
+
+
+def _clutter(blocks: list[_Block], reading: _Reading) -> tuple[list[tuple[int, Clutter]], list[_Block]]:
+    """Take a web page's clutter out: in the head (the blocks before the first paragraph) every
+    short line that is navigation, a label, a byline, a timestamp, a reading time, a category word,
+    a contact or a caption; further down, captions and reading times on a line of their own. A line
+    the editor's ``structure:`` names is never clutter."""
+    found: list[tuple[int, Clutter]] = []
+    out: list[_Block] = []
+    in_head = True
+    for i, b in enumerate(blocks):
+        if in_head and i >= HEAD_BLOCKS:
+            in_head = False
+        if b.is_break:
+            out.append(b)
+            continue
+        if in_head:
+            short = all(len(t) <= PARAGRAPH for t in b.texts)
+            kept: list[tuple[int, str]] = []
+            for no, text in b.lines:
+                c = None if no in reading.hints or (kept and not short) else clutter(text)
+                if c is not None:
+                    found.append((no, c))
+                else:
+                    kept.append((no, text))
+            if kept:
+                out.append(_Block(kept))
+                if len(" ".join(t.strip() for _, t in kept)) > PARAGRAPH or not short:
+                    in_head = False
+            continue
+        c = clutter(b.texts[0]) if len(b.lines) == 1 and b.line not in reading.hints else None
+        if c is not None and c.kind in ("caption", "reading time"):
+            found.append((b.line, c))
+        else:
+            out.append(b)
+    return found, out
+
+
+_CLUTTER_WHY = {
+    "navigation": "a site's navigation", "label": "a label", "byline": "a byline",
+    "timestamp": "a date line", "reading time": "a reading time", "category": "a category word",
+    "contact": "a contact line", "caption": "an image's caption",
+}
+
+
+def _clutter_guesses(found: list[tuple[int, Clutter]], reading: _Reading, authors: bool, date: bool) -> None:
+    """Every line taken for clutter, shown as a guess with its settlements."""
+    for no, c in found:
+        why = _CLUTTER_WHY[c.kind]
+        keep = f"structure: {{{no}: paragraph}} to keep it in the text"
+        if c.kind == "byline":
+            reading.guesses.append(Guess(
+                no, "byline", ("drop", "paragraph"), f"{why} ({c.author}), dropped from the text and offered "
+                "as the author", f"authors: in the sidecar, structure: {{{no}: drop}} (not the author), or "
+                f"{keep}", settled=authors or no in reading.hints))
+        elif c.kind == "timestamp" and c.date:
+            reading.guesses.append(Guess(
+                no, "date", ("drop", "paragraph"), f"{why} ({c.date}), dropped from the text and offered as "
+                "the date", f"structure: {{{no}: date}} or date: in the sidecar, structure: {{{no}: drop}}"
+                f" (not the date), or {keep}", settled=date or no in reading.hints))
+        else:
+            reading.guesses.append(Guess(
+                no, "drop", ("paragraph", "title"), f"{why}, dropped from the text",
+                f"structure: {{{no}: drop}}, {keep}, or structure: {{{no}: title}}"))
+
+
+def _title_guess(title: str, line: int, found: list[tuple[int, Clutter]], blocks: list[_Block],
+                 reading: _Reading, given: bool) -> None:
+    """The first line is the title; a guess whenever it might well not be: it is short, clutter
+    came before it, or a later line repeats another candidate (then that one is offered)."""
+    def norm(b: _Block) -> str:
+        return " ".join(b.joined().lower().split())
+
+    key = " ".join(title.lower().split())
+    copy = next((b for b in blocks if len(b.lines) == 1 and norm(b) == key), None)
+    head = [b for b in blocks[:3] if len(b.lines) == 1 and len(b.texts[0]) <= HEADING_MAX and not b.is_break]
+    repeated = [b for b in head
+                if any(len(x.lines) == 1 and norm(x) == norm(b) for x in blocks[blocks.index(b) + 1:])]
+    if copy is not None:  # the page printed its title twice: the copy goes
+        blocks.remove(copy)
+        reading.guesses.append(Guess(copy.line, "drop", ("paragraph", "heading"),
+                                     "the title again, dropped from the text",
+                                     f"structure: {{{copy.line}: paragraph}} to keep it",
+                                     settled=copy.line in reading.hints))
+    reasons = []
+    if any(no < line for no, _ in found):
+        reasons.append("site clutter came before it")
+    if len(title.split()) <= 3:
+        reasons.append("a short first line")
+    if repeated:
+        reasons.append(f"line {repeated[0].line} is repeated further down, as a title often is")
+    if not reasons:
+        return
+    other = repeated[0].line if repeated else (head[0].line if head and blocks and blocks[0] is head[0] else 0)
+    settle = f"structure: {{{line}: drop}} (not the article)"
+    if other:
+        settle += f", structure: {{{other}: title}}"
+    settle += ", or title: in the sidecar"
+    reading.guesses.append(Guess(line, "title", ("drop",), "; ".join(reasons), settle,
+                                 settled=given or line in reading.hints))
+
+
+def _like_later_headings(first: _Block, blocks: list[_Block]) -> bool:
+    """The line after the title reads as the first of the article's section headings: two or more
+    later one-line blocks have its shape (short, without final punctuation), each followed by text,
+    and it is no longer than they are."""
+    heads = [b for b, nxt in zip(blocks[1:], blocks[2:], strict=False)
+             if len(b.lines) == 1 and not b.is_break and heading_shape(b.texts[0]) == "unpunctuated"
+             and len(nxt.joined()) > PARAGRAPH // 2]
+    if len(heads) < 2:
+        return False
+    return len(first.joined().split()) <= max(len(b.joined().split()) for b in heads) + 1
 
 
 @register(".txt")
@@ -436,23 +625,41 @@ def read_plaintext(src: SourceText) -> Document:
             location=Location(src.path),
             hint="put the title on the first line and the text below it",
         )
+    blocks = [b for b in blocks if reading.hint(b) != "drop"]  # the editor: not part of the article
+    given_date = _hinted_date(blocks, reading, src)
+    blocks = _hinted_title(blocks, reading)
+    if not blocks:
+        raise InputError(
+            "every line of the article is dropped by `structure:` hints (drop, date)",
+            location=Location(src.meta.path or src.path),
+            hint="keep the title's line: remove its `drop` hint",
+        )
+    found, rest = _clutter(blocks, reading)
+    if rest:  # (a text that is all clutter is read as it is)
+        blocks = rest
+    else:
+        found = []
     first = blocks.pop(0)
     title, title_line = first.texts[0], first.line
     if len(first.lines) > 1:
         blocks.insert(0, _Block(first.lines[1:]))
-    blocks = [b for b in blocks if reading.hint(b) != "drop"]  # the editor: not part of the article
+    _title_guess(title, title_line, found, blocks, reading, bool(m.title))
     notes = _take_notes(blocks, reading)
     subtitle, subtitle_line = _subtitle(blocks, reading, None if m.no_subtitle else m.subtitle)
     tail = _tail(blocks)
     out = _classify(_merge_loose_lists(blocks, reading), reading) + tail
 
-    offered_author = next((b.author for _, b in reading.bylines if b.author), "")
-    offered_date = next((b.date for _, b in reading.bylines if b.date), "")
+    offered_author = next((b.author for _, b in reading.bylines if b.author), "") or next(
+        (c.author for _, c in found if c.author), "")
+    offered_date = given_date or next((b.date for _, b in reading.bylines if b.date), "") or next(
+        (c.date for _, c in found if c.date), "")
+    _clutter_guesses(found, reading, bool(m.author_list), bool(m.date or given_date))
     for no, b in reading.bylines:
         reading.guesses.append(Guess(
-            no, "byline", ("paragraph",), f"a CMS byline{' by ' + b.author if b.author else ''}"
+            no, "byline", ("drop", "paragraph"), f"a CMS byline{' by ' + b.author if b.author else ''}"
             f"{' on ' + b.date if b.date else ''}, dropped from the text and offered as metadata",
-            "authors: and date: in the sidecar", settled=bool(m.author_list) and bool(m.date),
+            f"authors: and date: in the sidecar, structure: {{{no}: drop}} (not the author), or "
+            f"structure: {{{no}: paragraph}} to keep it in the text", settled=bool(m.author_list) and bool(m.date),
         ))
     date = next((parse_dateline(plain_text(d.content)) for d in tail if isinstance(d, Dateline)), "")
     passages = language_passages(src.meta)

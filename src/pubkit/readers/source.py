@@ -134,12 +134,25 @@ def to_meta(
         slug=meta_schema.slug_for(m, Path(src.path), Path(src.path)),
         lang=m.lang or "en",
         authors=m.author_list,
-        date=m.date or date,
+        date=m.day or date,
+        date_time=m.date_time,
+        description=m.description or "",
+        subjects=m.subjects,
+        draft=_draft_reason(ms) if m.draft else "",
+        ignored=tuple(f"{key} (line {line})" for key, line in ms.ignored),
         source=m.source or "",
         source_file=str(src.path),
         title_line=ms.lines.lines.get(("title",), 0) if m.title and here else title_line,
         subtitle_line=ms.lines.lines.get(("subtitle",), 0) if m.subtitle and here else subtitle_line,
     )
+
+
+def _draft_reason(ms: MetaSource) -> str:
+    """Which key made the article a draft, as the editor wrote it (for the line that skips it)."""
+    for key in ("draft", "published", "status"):
+        if ms.lines.lines.get((key,)):
+            return f"{key} at line {ms.lines.lines[(key,)]} of {ms.path}"
+    return f"draft: true in {ms.path}"
 
 
 _MONTHS = (

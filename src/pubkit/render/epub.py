@@ -128,6 +128,10 @@ def build_book(edition: Edition, cfg: Config):
         book.add_metadata("DC", "rights", ctx["rights"])
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
+    if ctx["description"]:  # the article's own (front matter `description`/`summary`), in its language
+        book.add_metadata("DC", "description", ctx["description"], lang_of(ctx["source_lang"]))
+    for subject in ctx["subjects"]:  # its tags and categories
+        book.add_metadata("DC", "subject", subject, lang_of(ctx["source_lang"]))
     if ctx["source"]:
         book.add_metadata("DC", "source", ctx["source"], {} if ctx["source_url"] else lang_of(ctx["source_text_lang"]))
     n = 0

@@ -39,6 +39,7 @@ from ..edition import Edition
 from ..errors import ConfigError, Location, MissingError
 from ..model import (
     BlockQuote,
+    Break,
     Code,
     CodeBlock,
     Dateline,
@@ -331,6 +332,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
             return BlockView("quote", blocks=inner, attribution=attribution)
         if isinstance(b, CodeBlock):
             return BlockView("code", text=clean(b.text.rstrip("\n")))
+        if isinstance(b, Break):
+            return BlockView("break")
         if isinstance(b, Table):
             aligns = [a if a in ("left", "center", "right") else "" for a in b.align]
             aligns += [""] * (max([len(b.header)] + [len(r) for r in b.rows]) - len(aligns))
@@ -391,6 +394,9 @@ def build_view(edition: Edition) -> dict[str, Any]:
         (own(meta.source) if source_translated else src(meta.source)),
         "source_text_lang": "" if source_translated else w.src_lang,
         "source_url": safe_url(meta.source) if meta.source else None,
+        # the article's own description and subjects (front matter), in the source language
+        "description": src(source_meta.description) if source_meta.description else "",
+        "subjects": [src(s) for s in source_meta.subjects],
         "source_title": src(source_meta.title) if (edition.source_doc is not None or edition.is_source) else "",
         "blocks": blocks,
         "notes": note_views,
