@@ -34,7 +34,7 @@ from ..errors import ConfigError
 from ..fsio import atomic_write
 from . import assets
 from .html import IMAGE_BASE, context, render_template
-from .pdf_lines import render_within_limits
+from .pdf_lines import total_fit
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
 
@@ -141,7 +141,8 @@ def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None,
         url_fetcher=make_fetcher(cfg.templates, fetch_log, images),
         media_type="print",
     )
-    document, _ = render_within_limits(doc, dict(PDF_OPTIONS))
+    with total_fit():
+        document = doc.render(**PDF_OPTIONS)
     return document.write_pdf(**PDF_OPTIONS)
 
 
