@@ -37,7 +37,7 @@ from typing import Any
 from . import justify
 
 MAX_RUN = 2  # hyphenated lines in a row
-TRACK = 0.03  # em a character may be spaced out, at most, where word spaces alone would be loose
+TRACK = 0.04  # em a character may be spaced out, at most, where word spaces alone would be loose
 EPS = 0.5  # px of slack given to WeasyPrint over a chosen line's measured width
 PAGE_RETRIES = 3
 SOFT_HYPHEN = "\u00ad"
@@ -79,6 +79,21 @@ class _Paragraph:
         starts = [0] + self.chosen[:-1]
         self.starts = {self.breaks[i].offset: n for n, i in enumerate(starts)}
         return True
+
+    def resync(self, offset: int) -> int | None:
+        """WeasyPrint ended the previous line elsewhere (at ``offset``): set the rest from there."""
+        index = next((i for i, b in enumerate(self.breaks) if b.offset == offset and not b.hyphen), None)
+        if index is None or index == len(self.breaks) - 1:
+            return None
+        kept = [c for c in self.chosen if c < index] + [index]
+        tail = justify.choose(self.breaks[index:], (self.width, self.width), max_run=MAX_RUN,
+                              track=self.track)
+        if tail is None:
+            return None
+        self.chosen = kept + [index + i for i in tail]
+        starts = [0] + self.chosen[:-1]
+        self.starts = {self.breaks[i].offset: n for n, i in enumerate(starts)}
+        return self.starts.get(offset)
 
     def line_width(self, line: int) -> float:
         start = self.breaks[self.chosen[line - 1]] if line else self.breaks[0]
@@ -292,6 +307,8 @@ def _split_line(original: Any) -> Any:
         if skip_stack is None:
             start = paragraph.breaks[0].offset
         line = paragraph.starts.get(start)
+        if line is None:
+            line = paragraph.resync(start)
         if line is None:  # WeasyPrint left the chosen lines: let it go on greedily
             return original(context, box, position_x, max_x, bottom_space, skip_stack, *args)
         chosen_x = position_x + paragraph.line_width(line) + EPS
