@@ -23,13 +23,15 @@ import math
 from dataclasses import dataclass
 
 STRETCH = 0.5  # a space may grow by half its width at ratio 1 (TeX: 1/6 em on a 1/3 em space)
-SHRINK = 0.15  # and narrow by 15 % of its width at ratio -1
-TOLERANCES = (1.0, 2.0, 4.0, math.inf)  # stretch ratios tried in turn
+SHRINK = 0.1  # and narrow by a tenth of its width at ratio -1
+TOLERANCES = (1.1, 2.0, 4.0, math.inf)  # stretch ratios tried in turn
 LINE_PENALTY = 10
 HYPHEN_PENALTY = 400
 DOUBLE_HYPHEN_DEMERITS = 3000
 FINAL_HYPHEN_DEMERITS = 5000
 FITNESS_DEMERITS = 3000
+LOOSE = 1.25  # a line stretched beyond this ratio costs more than a hyphen
+LOOSE_DEMERITS = 250000
 OVERFULL = math.inf
 
 
@@ -130,6 +132,8 @@ def _choose(breaks: list[Break], widths: tuple[float, float], tolerance: float, 
             badness = 100.0 * abs(ratio) ** 3 if math.isfinite(ratio) else 1e8
             penalty = HYPHEN_PENALTY if b.hyphen else 0
             demerits = (LINE_PENALTY + badness) ** 2 + penalty ** 2
+            if ratio > LOOSE and j != last:
+                demerits += LOOSE_DEMERITS
             if b.hyphen and run:
                 demerits += DOUBLE_HYPHEN_DEMERITS
             fitness = 1 if j == last else _fitness(ratio)
@@ -155,9 +159,9 @@ def _choose(breaks: list[Break], widths: tuple[float, float], tolerance: float, 
     ends = [node for node in best if node[0] == last]
     if not ends:
         return None
-    node: Node | None = min(ends, key=lambda n: best[n][0])
+    at: Node | None = min(ends, key=lambda n: best[n][0])
     chosen: list[int] = []
-    while node is not None and node[0] != 0:
-        chosen.append(node[0])
-        node = best[node][1]
+    while at is not None and at[0] != 0:
+        chosen.append(at[0])
+        at = best[at][1]
     return chosen[::-1]

@@ -37,7 +37,7 @@ from typing import Any
 from . import justify
 
 MAX_RUN = 2  # hyphenated lines in a row
-TRACK = 0.04  # em a character may be spaced out, at most, where word spaces alone would be loose
+TRACK = 0.05  # em a character may be spaced out, at most, where word spaces alone would be loose
 EPS = 0.5  # px of slack given to WeasyPrint over a chosen line's measured width
 PAGE_RETRIES = 3
 SOFT_HYPHEN = "\u00ad"
@@ -99,6 +99,12 @@ class _Paragraph:
         start = self.breaks[self.chosen[line - 1]] if line else self.breaks[0]
         end = self.breaks[self.chosen[line]]
         return end.x_end - start.x_next + end.hyphen
+
+    def room(self, line: int) -> float:
+        """The width WeasyPrint is given for the line: its own, and the space it ends at (while it
+        fits a line, WeasyPrint counts a text box's trailing space), plus ``EPS``."""
+        end = self.breaks[self.chosen[line]]
+        return self.line_width(line) + (end.x_next - end.x_end) + EPS
 
     def ratio(self, line: int) -> float:
         start = self.breaks[self.chosen[line - 1]] if line else self.breaks[0]
@@ -171,9 +177,7 @@ def _declare_index_to_pos() -> None:
     """Pango's position of a byte index in a layout (WeasyPrint declares only what it calls)."""
     from weasyprint.text.ffi import ffi, pango
 
-    try:
-        pango.pango_layout_index_to_pos
-    except AttributeError:
+    if not hasattr(pango, "pango_layout_index_to_pos"):
         ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
 
 
@@ -207,7 +211,7 @@ def _measure(context: Any, linebox: Any, width: float, first_width: float) -> _P
         layout = create_layout(text, style, context, None, 0)
         encoded = text.encode()
 
-        def at(byte: int) -> float:
+        def at(byte: int, layout: Any = layout) -> float:
             pango.pango_layout_index_to_pos(layout.layout, byte, rect)
             return rect.x * FROM_UNITS
 
@@ -301,7 +305,7 @@ def _split_line(original: Any) -> Any:
         if paragraph is None or (paragraph and abs(paragraph.width - width) > 0.01):
             paragraph = _measure(context, box, width, max_x - position_x) or False
             box.pubkit_paragraph = paragraph
-        if not paragraph:
+        if not isinstance(paragraph, _Paragraph):
             return original(context, box, position_x, max_x, bottom_space, skip_stack, *args)
         start = _offset(box, skip_stack)
         if skip_stack is None:
@@ -311,7 +315,7 @@ def _split_line(original: Any) -> Any:
             line = paragraph.resync(start)
         if line is None:  # WeasyPrint left the chosen lines: let it go on greedily
             return original(context, box, position_x, max_x, bottom_space, skip_stack, *args)
-        chosen_x = position_x + paragraph.line_width(line) + EPS
+        chosen_x = position_x + paragraph.room(line)
         if line == len(paragraph.chosen) - 1:
             chosen_x = max(chosen_x, max_x)  # the last line: all the room there is
         result = original(context, box, position_x, chosen_x, bottom_space, skip_stack, *args)
@@ -343,7 +347,7 @@ def _text_align(original: Any) -> Any:
     return text_align
 
 
-class _Tracked(dict):  # type: ignore[type-arg]
+class _Tracked(dict[str, Any]):
     """A text box's computed style with letter-spacing widened by ``track`` px."""
 
     def __init__(self, base: Any, track: float) -> None:
@@ -377,6 +381,7 @@ def _track(context: Any, box: Any, track: float, x_advance: float) -> float:
         box.position_x += x_advance
         if not box.text:
             return x_advance
+        box.text = box.text.replace(SOFT_HYPHEN, "")  # spaced out, it would leave a gap
         box.style = _Tracked(box.style, track)
         layout = create_layout(box.text, box.style, context, None, box.justification_spacing)
         width = line_size(layout.get_first_line()[0], box.style)[0]
