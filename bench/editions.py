@@ -172,7 +172,7 @@ def pdf_vs_weasyprint(cfg: Config, eds: dict[str, Edition], repeats: int, big: i
     if big:
         en = eds[cfg.source_lang]
         doc = dataclasses.replace(en.doc, blocks=en.doc.blocks * big)
-        books[f"book{big}x"] = dataclasses.replace(en, doc=doc)
+        books[f"book{big}x"] = dataclasses.replace(en, doc=doc, source_doc=doc)
     out: dict = {}
     child = _COST_CHILD.format(src=str(ROOT / "src"), root=str(cfg.root))
     with tempfile.TemporaryDirectory() as tmp:
