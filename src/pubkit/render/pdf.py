@@ -35,6 +35,7 @@ from ..fsio import atomic_write
 from . import assets
 from .html import IMAGE_BASE, context, render_template
 from .pdf_lines import total_fit
+from .pdf_tags import book_structure
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
 
@@ -143,7 +144,8 @@ def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None,
     )
     with total_fit():
         document = doc.render(**PDF_OPTIONS)
-    return document.write_pdf(**PDF_OPTIONS)
+    with book_structure():
+        return document.write_pdf(**PDF_OPTIONS)
 
 
 def write(edition: Edition, cfg: Config, out: Path) -> None:

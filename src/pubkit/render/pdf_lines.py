@@ -173,24 +173,46 @@ def _soft_hyphens(context: Any, text: str, style: Any) -> str:
     return "".join(out)
 
 
-def _declare_index_to_pos() -> None:
-    """Pango's position of a byte index in a layout (WeasyPrint declares only what it calls)."""
+def _declare_iter() -> None:
+    """Pango's layout iterator (WeasyPrint declares only the functions it calls)."""
     from weasyprint.text.ffi import ffi, pango
 
-    if not hasattr(pango, "pango_layout_index_to_pos"):
-        ffi.cdef("void pango_layout_index_to_pos (PangoLayout *layout, int index_, PangoRectangle *pos);")
+    if not hasattr(pango, "pango_layout_iter_get_char_extents"):
+        ffi.cdef("""
+            PangoLayoutIter * pango_layout_get_iter (PangoLayout *layout);
+            void pango_layout_iter_free (PangoLayoutIter *iter);
+            int pango_layout_iter_next_char (PangoLayoutIter *iter);
+            int pango_layout_iter_get_index (PangoLayoutIter *iter);
+            void pango_layout_iter_get_char_extents (PangoLayoutIter *iter, PangoRectangle *logical_rect);
+        """)
+
+
+def _char_positions(layout: Any) -> dict[int, float]:
+    """Byte index -> x of every character of a one-line layout, in one walk."""
+    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
+
+    rect = ffi.new("PangoRectangle *")
+    it = pango.pango_layout_get_iter(layout.layout)
+    out: dict[int, float] = {}
+    try:
+        while True:
+            pango.pango_layout_iter_get_char_extents(it, rect)
+            out.setdefault(pango.pango_layout_iter_get_index(it), rect.x * FROM_UNITS)
+            if not pango.pango_layout_iter_next_char(it):
+                break
+    finally:
+        pango.pango_layout_iter_free(it)
+    return out
 
 
 def _measure(context: Any, linebox: Any, width: float, first_width: float) -> _Paragraph | None:
-    from weasyprint.text.ffi import FROM_UNITS, ffi, pango
     from weasyprint.text.line_break import create_layout, line_size
 
-    _declare_index_to_pos()
+    _declare_iter()
 
     texts = _text_boxes(linebox)
     if texts is None:
         return None
-    rect = ffi.new("PangoRectangle *")
     breaks: list[justify.Break] = []
     x = 0.0
     offset = 0
@@ -211,12 +233,12 @@ def _measure(context: Any, linebox: Any, width: float, first_width: float) -> _P
         layout = create_layout(text, style, context, None, 0)
         encoded = text.encode()
 
-        def at(byte: int, layout: Any = layout) -> float:
-            pango.pango_layout_index_to_pos(layout.layout, byte, rect)
-            return rect.x * FROM_UNITS
-
         first_line, _ = layout.get_first_line()
         total = line_size(first_line, style)[0]
+        positions = _char_positions(layout)
+
+        def at(byte: int, positions: dict[int, float] = positions, total: float = total) -> float:
+            return positions.get(byte, total)
         byte = 0
         for ch in text:
             size = len(ch.encode())
