@@ -1,11 +1,12 @@
 """PDF editions with WeasyPrint: tagged, fonts embedded (subset by fontTools), reproducible.
 
-Not PDF/UA: WeasyPrint's structure tree puts the article in one ``Art`` element per page
-(a paragraph crossing a page becomes two) and writes running heads, page numbers and
-leader dots as content rather than artifacts. The editions therefore claim no
-PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang`` on the
-document and on every passage in another language: :func:`lang_in_structure`) are kept
-because they still help assistive technology (README: "What the editions claim").
+Justified paragraphs are set whole inside WeasyPrint's one layout (:mod:`.pdf_lines`), and the
+structure tree is repaired before the file is written (:mod:`.pdf_tags`: one ``Art`` per article,
+one element per paragraph across pages, running heads, page numbers and leader dots as
+artifacts). The editions still claim no PDF/UA conformance (no PDF/UA validator has checked
+them); the tags they carry (headings, paragraphs, lists, ``/Lang`` on the document and on every
+passage in another language: :func:`lang_in_structure`) help assistive technology (README:
+"What the editions claim").
 
 Fonts are subset by fontTools (a pinned package) on every machine: WeasyPrint would use
 the system's HarfBuzz-subset library where one is installed, so the same inputs would give
