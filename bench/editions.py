@@ -13,6 +13,7 @@ machine is shared and noisy and only ratios measured together mean anything:
   since pandoc's time includes its own start-up.
 
     .venv/bin/python bench/editions.py [--repeats 3] [--json OUT]
+    .venv/bin/python bench/editions.py --pdf-cost [--big 10]   # the PDF writer against WeasyPrint alone
 
 The no-op publish is the pipeline's to measure; :func:`noop_build_seconds` is the hook.
 """
@@ -139,12 +140,77 @@ def noop_build_seconds(root: Path = ROOT, repeats: int = 3) -> float:
         return statistics.median(times)
 
 
+_COST_CHILD = """
+import resource, sys, time
+sys.path.insert(0, {src!r})
+from pathlib import Path
+from pubkit.config import load_config
+from pubkit.render import pdf
+cfg = load_config(Path({root!r}))
+html = Path(sys.argv[2]).read_text(encoding="utf-8")
+t = time.process_time()
+if sys.argv[1] == "alone":
+    from weasyprint import HTML
+    pdf.one_subsetter()
+    HTML(string=html, base_url=cfg.templates.resolve().as_uri() + "/", url_fetcher=pdf.make_fetcher(cfg.templates),
+         media_type="print").write_pdf(**pdf.PDF_OPTIONS)
+else:
+    pdf.to_pdf_bytes(html, cfg)
+print(time.process_time() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def pdf_vs_weasyprint(cfg: Config, eds: dict[str, Edition], repeats: int, big: int = 0) -> dict:
+    """pubkit's PDF writer (total-fit lines, hyphenation limits, tags) against WeasyPrint alone
+    on the same HTML: CPU seconds and peak memory, each run in a fresh process, interleaved,
+    medians. ``big``: also a book of the article's text ``big`` times over (in English)."""
+    import dataclasses
+
+    from pubkit.render import pdf
+
+    books = dict(eds)
+    if big:
+        en = eds[cfg.source_lang]
+        doc = dataclasses.replace(en.doc, blocks=en.doc.blocks * big)
+        books[f"book{big}x"] = dataclasses.replace(en, doc=doc, source_doc=doc)
+    out: dict = {}
+    child = _COST_CHILD.format(src=str(ROOT / "src"), root=str(cfg.root))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, ed in books.items():
+            html = Path(tmp) / f"{name}.html"
+            html.write_text(pdf.render_html(ed, cfg), encoding="utf-8")
+            runs: dict[str, list[tuple[float, int]]] = {"alone": [], "pubkit": []}
+            for _ in range(repeats):
+                for mode in runs:
+                    res = subprocess.run([sys.executable, "-c", child, mode, str(html)], capture_output=True,
+                                         text=True, check=True).stdout.split()
+                    runs[mode].append((float(res[0]), int(res[1])))
+            cpu = {m: statistics.median(r[0] for r in v) for m, v in runs.items()}
+            rss = {m: statistics.median(r[1] for r in v) for m, v in runs.items()}
+            out[name] = {"weasyprint_s": round(cpu["alone"], 2), "pubkit_s": round(cpu["pubkit"], 2),
+                         "time_ratio": round(cpu["pubkit"] / cpu["alone"], 3),
+                         "memory_ratio": round(rss["pubkit"] / rss["alone"], 3)}
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--json", type=Path)
     ap.add_argument("--slug", default=None)
+    ap.add_argument("--pdf-cost", action="store_true",
+                    help="only pubkit's PDF writer against WeasyPrint alone (key pdf_vs_weasyprint)")
+    ap.add_argument("--big", type=int, default=10, help="with --pdf-cost: a book of the article N times over")
     args = ap.parse_args(argv)
+    if args.pdf_cost:
+        cfg = load_config(ROOT)
+        cost = pdf_vs_weasyprint(cfg, editions_for(cfg, args.slug), args.repeats, args.big)
+        for name, row in cost.items():
+            print(f"  {name:10s} WeasyPrint {row['weasyprint_s']:6.2f} s  pubkit {row['pubkit_s']:6.2f} s  "
+                  f"time {row['time_ratio']}x  memory {row['memory_ratio']}x")
+        if args.json:
+            args.json.write_text(json.dumps({"pdf_vs_weasyprint": cost}, indent=1), encoding="utf-8")
+        return 0
 
     from pubkit.render import render_edition
     from pubkit.render.epub import to_epub_bytes

@@ -1,11 +1,12 @@
 """PDF editions with WeasyPrint: tagged, fonts embedded (subset by fontTools), reproducible.
 
-Not PDF/UA: WeasyPrint's structure tree puts the article in one ``Art`` element per page
-(a paragraph crossing a page becomes two) and writes running heads, page numbers and
-leader dots as content rather than artifacts. The editions therefore claim no
-PDF/UA conformance; the tags they carry (headings, paragraphs, lists, ``/Lang`` on the
-document and on every passage in another language: :func:`lang_in_structure`) are kept
-because they still help assistive technology (README: "What the editions claim").
+Justified paragraphs are set whole inside WeasyPrint's one layout (:mod:`.pdf_lines`), and the
+structure tree is repaired before the file is written (:mod:`.pdf_tags`: one ``Art`` per article,
+one element per paragraph across pages, running heads, page numbers and leader dots as
+artifacts). The editions still claim no PDF/UA conformance (no PDF/UA validator has checked
+them); the tags they carry (headings, paragraphs, lists, ``/Lang`` on the document and on every
+passage in another language: :func:`lang_in_structure`) help assistive technology (README:
+"What the editions claim").
 
 Fonts are subset by fontTools (a pinned package) on every machine: WeasyPrint would use
 the system's HarfBuzz-subset library where one is installed, so the same inputs would give
@@ -35,7 +36,8 @@ from ..errors import ConfigError
 from ..fsio import atomic_write
 from . import assets
 from .html import IMAGE_BASE, context, render_template
-from .pdf_lines import render_within_limits
+from .pdf_lines import total_fit
+from .pdf_tags import book_structure
 
 _PAGE_SIZE = re.compile(r"^(?:[A-Ca-c](?:[0-9]|10)|letter|legal|ledger)(?: (?:portrait|landscape))?$|^\d+(?:\.\d+)?(?:mm|cm|in) \d+(?:\.\d+)?(?:mm|cm|in)$")
 
@@ -149,8 +151,10 @@ def to_pdf_bytes(html: str, cfg: Config, fetch_log: list[str] | None = None,
         url_fetcher=make_fetcher(cfg.templates, fetch_log, images),
         media_type="print",
     )
-    document, _ = render_within_limits(doc, dict(PDF_OPTIONS))
-    return document.write_pdf(**PDF_OPTIONS)
+    with total_fit():
+        document = doc.render(**PDF_OPTIONS)
+    with book_structure():
+        return document.write_pdf(**PDF_OPTIONS)
 
 
 def write(edition: Edition, cfg: Config, out: Path) -> None:
