@@ -111,7 +111,6 @@ POLICY_TEXT = "\n".join(
 # A tool wrapped a ``#.`` line when the next word would have passed its width: polib wraps at
 # 78 columns, Babel at 76. pubkit writes every line under COMMENT_LIMIT columns, so no tool has to.
 COMMENT_LIMIT = 76
-_WRAPPED_AT = 70  # a physical line this long (with "#. " and the next word) was probably wrapped
 _NOTE_START = re.compile(r"<\d+/?>|pubkit-[a-z-]+:")
 
 
@@ -119,14 +118,15 @@ def comment_items(comment: str | None) -> list[str]:
     """The entry's ``#.`` comments as logical lines: a line that a tool wrapped (polib at 78
     columns, Babel at 76, both at spaces and after hyphens) is joined back. A line is a
     continuation when the line before it was long enough to have been wrapped and it does not
-    start a known item (a pubkit line, a tag note)."""
+    start a known item (a pubkit line, a tag note). pubkit's own last line is short, so a line
+    after it is never taken for its continuation."""
     items: list[str] = []
     last = ""
     for line in (comment or "").split("\n"):
         if not line:
             continue
         word = line.split(" ", 1)[0]
-        wrapped = bool(items) and len("#. " + last) + 1 + len(word) > _WRAPPED_AT
+        wrapped = bool(items) and len("#. " + last) + 1 + len(word) > COMMENT_LIMIT
         if wrapped and not _NOTE_START.match(line) and line not in _KIND_NOTES:
             glue = "" if last.endswith("-") and last[-2:-1].isalnum() else " "
             items[-1] += glue + line
@@ -146,7 +146,7 @@ def pubkit_lines(entry: polib.POEntry, prefix: str) -> list[str]:
 
 def set_pubkit_line(entry: polib.POEntry, prefix: str, value: str | None) -> None:
     """Replace (or with None remove) pubkit's ``#.`` item with this prefix; every other line,
-    one pubkit does not know included, is kept as it is."""
+    one pubkit does not know included, is kept (joined back where a tool wrapped it)."""
     lines = [ln for ln in comment_items(entry.comment) if not ln.startswith(prefix)]
     if value is not None:
         lines.append(f"{prefix} {value}")
