@@ -91,4 +91,6 @@ def print_report(result: UpdateResult) -> None:
             continue  # quiet when nothing changed
         info(f"{lang}/{slug}.po: updated (kept {rep.kept}, restored {rep.restored}, "
              f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
-             f"obsoleted {rep.obsoleted})")
+             f"obsoleted {rep.obsoleted})"
+             + (" and converted to UTF-8: its charset could not hold the new text (the header says so)"
+                if pf.upgraded else ""))
