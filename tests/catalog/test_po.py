@@ -105,6 +105,15 @@ def test_a_file_in_its_declared_charset_is_read_and_written_as_msgcat_would(tmp_
     msgcat_roundtrip(path, tmp_path)
 
 
+def test_utf8_text_under_another_charset_is_refused_not_garbled(tmp_path):
+    path = tmp_path / "a.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+                    'msgid "a"\nmsgstr "Забастовка"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="ISO-8859-1, but the text is UTF-8") as err:
+        load(path)
+    assert err.value.location.line == 3
+
+
 def test_an_unknown_charset_is_refused_naming_the_line(tmp_path):
     path = tmp_path / "a.po"
     path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=KOI-9\\n"\n', encoding="utf-8")
@@ -116,7 +125,7 @@ def test_an_unknown_charset_is_refused_naming_the_line(tmp_path):
 def test_ascii_declared_with_other_bytes_is_refused(tmp_path):
     path = tmp_path / "a.po"
     path.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ASCII\\n"\n\n'
-                     b'msgid "a"\nmsgstr "\xc3\xa9"\n')
+                     b'msgid "a"\nmsgstr "\xe9"\n')
     with pytest.raises(InputError, match="not ASCII") as err:
         load(path)
     assert err.value.location.line == 6

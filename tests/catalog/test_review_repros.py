@@ -189,3 +189,31 @@ def test_update_keeps_comment_lines_it_does_not_know(drafted):
     kept = next(x for x in load(_path(root)).po if x.msgid == e.msgid)
     assert "weblate-note: checked against the printed original" in kept.comment.split("\n")
     assert pubkit_lines(kept, MT)
+
+
+@pytest.mark.validator
+def test_update_names_entries_a_tool_removed_and_check_warns(drafted, capsys, tmp_path):
+    import subprocess
+
+    from pubkit.commands import check
+
+    from .helpers import gettext_tool
+
+    root = drafted
+    a, b, c = _seeded(root, 3)
+    _edit(root, {a: ("Одобрено 1.", True), b: ("Одобрено 2.", True)})
+    update.run(root=root, langs=["ru"])  # its record of the file: every translated entry
+    out = tmp_path / "fuzzy.po"
+    subprocess.run([gettext_tool("msgattrib"), "--only-fuzzy", str(_path(root)), "-o", str(out)], check=True)
+    _path(root).write_bytes(out.read_bytes())  # the approved entries are gone
+    assert check.collect(load_config(root), ["ru"]) and True
+    warned = [d for d in check.collect(load_config(root), ["ru"]) if d.code == "po-entries-vanished"]
+    assert len(warned) == 1 and "2 translated entries" in warned[0].message and a[:40] in warned[0].message
+    capsys.readouterr()
+    update.run(root=root, langs=["ru"])
+    err = capsys.readouterr().err
+    assert "2 translated entries left by the last update disappeared" in err.replace("\n", " ")
+    assert a[:30] in err.replace("\n", " ") and b[:30] in err.replace("\n", " ")
+    assert c[:30] not in err.replace("\n", " ").split("disappeared")[1].split("updated")[0]
+    # said once: the record now describes the file as it is
+    assert not [d for d in check.collect(load_config(root), ["ru"]) if d.code == "po-entries-vanished"]

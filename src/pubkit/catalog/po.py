@@ -101,6 +101,14 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
     return PoFile(path, po, mtime, text, encoding)
 
 
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode(raw: bytes, shown: Path) -> tuple[str, str]:
     """The file's text and the codec of its declared charset (UTF-8 where none is declared).
 
@@ -123,6 +131,13 @@ def _decode(raw: bytes, shown: Path) -> tuple[str, str]:
             hint='convert it with `msgconv -t UTF-8`, or change the header line to '
                  '"Content-Type: text/plain; charset=UTF-8\\n" if the text is UTF-8',
         ) from None
+    if encoding != "utf-8" and not raw.isascii() and _is_utf8(raw):
+        # GNU would read it as the charset declared and garble every non-ASCII character
+        raise InputError(
+            f"the header declares charset {declared}, but the text is UTF-8",
+            location=Location(shown, _line_of(head, "charset=")),
+            hint='change the header line to "Content-Type: text/plain; charset=UTF-8\\n"',
+        )
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as err:
