@@ -1,62 +1,17 @@
-"""The wrapping of pubkit 0.1 (every break opportunity computed, then a greedy fill), kept as the
-reference that :mod:`pubkit.catalog.wrap`'s lazy, faster fill must equal on any text."""
+"""The wrapping of pubkit 0.1 (every break opportunity computed, then a greedy fill piece by
+piece), kept as the reference that :mod:`pubkit.catalog.wrap`'s lazy, faster fill must equal on
+any text. The break rules themselves are pubkit's (``_allowed_at``), asked at every position."""
 
 from __future__ import annotations
 
-from pubkit.catalog.wrap import _ESCAPES, PAGE_WIDTH, _cls, width
+from pubkit.catalog.wrap import _ESCAPES, _HARD, PAGE_WIDTH, _allowed_at, _cls, width
 
 
 def _break_before(chars: list[str], classes: list[str]) -> list[bool]:
-    """For each position i > 0: may a line break go before character i? (UAX #14 subset)"""
-    n = len(chars)
-    allowed = [False] * n
-    for i in range(1, n):
-        a, b = classes[i - 1], classes[i]
-        # class of the last non-space before i (for the "X SP* ×" rules)
-        j = i - 1
-        while j > 0 and classes[j] == "SP":
-            j -= 1
-        before_sp = classes[j]
-        if b in ("SP", "ZW") or (b == "CM" and a != "SP"):  # LB7, LB9, LB10
-            continue
-        if a == "ZW":  # LB8
-            allowed[i] = True
-            continue
-        if a in ("WJ", "GL") or b == "WJ":  # LB11, LB12
-            continue
-        if b == "GL" and a not in ("SP", "BA", "HY"):  # LB12a
-            continue
-        if b in ("CL", "CP", "EX", "IS", "SY"):  # LB13
-            continue
-        if before_sp == "OP":  # LB14
-            continue
-        if before_sp == "QU" and b == "OP":  # LB15
-            continue
-        if before_sp == "B2" and b == "B2":  # LB17
-            continue
-        if a == "SP":  # LB18
-            allowed[i] = True
-            continue
-        if a == "QU" or b == "QU":  # LB19
-            continue
-        if b in ("BA", "HY", "IN"):  # LB21, LB22
-            continue
-        if a in ("AL", "NU") and b in ("AL", "NU"):  # LB23, LB28
-            continue
-        if a in ("PR", "PO") and b in ("AL", "NU", "OP"):  # LB24, LB25
-            continue
-        if a in ("AL", "CL", "CP", "NU") and b in ("PR", "PO"):  # LB24, LB25
-            continue
-        if a in ("HY", "IS", "SY") and b == "NU":  # LB25
-            continue
-        if a in ("AL", "NU") and b == "OP":  # LB30
-            continue
-        if a == "CP" and b in ("AL", "NU"):  # LB30
-            continue
-        allowed[i] = True  # LB31
-    return allowed
-
-
+    """For each position i > 0: may a line break go before character i? (pubkit's rules, asked
+    at every position)"""
+    text = "".join(chars)
+    return [False] + [_allowed_at(text, i) for i in range(1, len(chars))]
 
 
 def _pieces(segment: str) -> list[str]:
@@ -89,15 +44,20 @@ def _pieces(segment: str) -> list[str]:
 
 
 def _fill(pieces: list[str], startcol: int, contcol: int, limit: int) -> list[str]:
-    """Greedy fill: a new line starts before a piece that would pass ``limit`` columns."""
+    """Greedy fill: a new line starts before a piece that would pass ``limit`` columns; after a
+    hard break (U+2028 …) columns are counted afresh from the line's start."""
     lines, cur, col = [], "", startcol
     for piece in pieces:
-        w = sum(width(c) for c in piece)
-        if cur and col + w > limit:
+        hard = [k for k, ch in enumerate(piece) if ch in _HARD]
+        head = piece[:hard[0] + 1] if hard else piece
+        if cur and col + sum(width(c) for c in head) > limit:
             lines.append(cur)
             cur, col = "", contcol
         cur += piece
-        col += w
+        if hard:
+            col = contcol + sum(width(c) for c in piece[hard[-1] + 1:])
+        else:
+            col += sum(width(c) for c in piece)
     lines.append(cur)
     return lines
 

@@ -22,7 +22,7 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\a": "\\a", "\b": "\\b", "\f": "\\f",
 
 # Line-breaking classes of the characters prose actually contains (UAX #14).
 _CLASS = {
-    " ": "SP", "\u200b": "ZW", "\u2060": "WJ", "\ufeff": "WJ",
+    " ": "SP", "\u200b": "ZW", "\u2028": "BK", "\u2029": "BK", "\u0085": "BK", "\u2060": "WJ", "\ufeff": "WJ",
     "\u00a0": "GL", "\u202f": "GL", "\u2007": "GL",
     "-": "HY", "\u2010": "BA", "\u2013": "BA", "\u00ad": "BA", "\t": "BA", "|": "BA",
     "\u2014": "B2",
@@ -37,6 +37,17 @@ _CLASS = {
     "$": "PR", "+": "PR", "\\": "PR", "\u20ac": "PR", "\u00a3": "PR", "\u00a5": "PR", "#": "AL",
     "%": "PO", "\u00b0": "PO", "\u2030": "PO", "\u2032": "PO", "\u2033": "PO",
     "\u00a2": "PO",
+    # CJK punctuation: never at the start of a line (closing, exclamation, non-starters) or at its end
+    "\u3001": "CL", "\u3002": "CL", "\uff0c": "CL", "\uff0e": "CL", "\u300d": "CL", "\u300f": "CL",
+    "\u3009": "CL", "\u300b": "CL", "\u3011": "CL", "\u3015": "CL", "\u3017": "CL", "\u3019": "CL",
+    "\uff09": "CL", "\uff3d": "CL", "\uff5d": "CL", "\uff60": "CL", "\uff61": "CL", "\uff63": "CL",
+    "\uff64": "CL",
+    "\u300c": "OP", "\u300e": "OP", "\u3008": "OP", "\u300a": "OP", "\u3010": "OP", "\u3014": "OP",
+    "\u3016": "OP", "\u3018": "OP", "\uff08": "OP", "\uff3b": "OP", "\uff5b": "OP", "\uff5f": "OP",
+    "\uff62": "OP",
+    "\uff01": "EX", "\uff1f": "EX",
+    "\uff1a": "NS", "\uff1b": "NS", "\u30fb": "NS", "\u30fc": "NS", "\u3005": "NS", "\u309d": "NS",
+    "\u309e": "NS", "\u30fd": "NS", "\u30fe": "NS",
 }
 
 
@@ -73,15 +84,30 @@ def _width_of(ch: str) -> int:
     return width(ch)
 
 
+def _base_cls(chars: str, j: int) -> str:
+    """The class of character ``j``, a combining mark taking its base's (LB9; after a space or
+    at the start, LB10: alphabetic), as gettext's line breaker sees it."""
+    c = _cls_of(chars[j])
+    if c != "CM":
+        return c
+    while j > 0 and _cls_of(chars[j - 1]) == "CM":
+        j -= 1
+    base = _cls_of(chars[j - 1]) if j > 0 else "SP"
+    return "AL" if base in ("SP", "ZW", "BK") else base
+
+
 def _allowed_at(chars: str, i: int) -> bool:
     """May a line break go before character ``i`` (i > 0)? (UAX #14 subset)"""
-    a, b = _cls_of(chars[i - 1]), _cls_of(chars[i])
+    b = _cls_of(chars[i])
+    a = _base_cls(chars, i - 1)
+    if a == "BK" or b == "BK":  # a hard break inside a string: gettext breaks no line there
+        return False
     # class of the last non-space before i (for the "X SP* ×" rules)
     j = i - 1
     while j > 0 and _cls_of(chars[j]) == "SP":
         j -= 1
-    before_sp = _cls_of(chars[j])
-    if b in ("SP", "ZW") or (b == "CM" and a != "SP"):  # LB7, LB9, LB10
+    before_sp = _base_cls(chars, j)
+    if b in ("SP", "ZW") or (b == "CM" and _cls_of(chars[i - 1]) != "SP"):  # LB7, LB9, LB10
         return False
     if a == "ZW":  # LB8
         return True
@@ -101,7 +127,7 @@ def _allowed_at(chars: str, i: int) -> bool:
         return True
     if a == "QU" or b == "QU":  # LB19
         return False
-    if b in ("BA", "HY", "IN"):  # LB21, LB22
+    if b in ("BA", "HY", "IN", "NS"):  # LB21, LB22
         return False
     if a in ("AL", "NU") and b in ("AL", "NU"):  # LB23, LB28
         return False
@@ -119,6 +145,7 @@ def _allowed_at(chars: str, i: int) -> bool:
 
 
 _TABLE = str.maketrans(_ESCAPES)
+_HARD = ("\u2028", "\u2029", "\u0085")
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
@@ -135,6 +162,7 @@ class _Segment:
         # the second character of an escape sequence never starts a line (as in gettext, breaks
         # are found in the *escaped* text and never fall inside an escape sequence)
         self.inside = {m.start() + 1 for m in _ESCAPE_PAIR.finditer(text)} if "\\" in text else set()
+        self.hard = not text.isascii() and any(ch in text for ch in _HARD)
         self.cum: list[int] | None = None  # prefix sums of columns; None: one column each
         if not text.isascii() and any(_width_of(ch) != 1 for ch in set(text)):
             self.cum = list(itertools.accumulate(map(_width_of, text), initial=0))
@@ -149,6 +177,13 @@ class _Segment:
             return start + max(avail, 0)
         return bisect.bisect_right(self.cum, self.cum[start] + avail) - 1
 
+    def _hard_break(self, start: int, end: int) -> int | None:
+        """The first hard break in text[start:end], if any."""
+        if not self.hard:
+            return None
+        found = [k for k in (self.text.find(ch, start, end) for ch in _HARD) if k >= 0]
+        return min(found) if found else None
+
     def _breakable(self, i: int) -> bool:
         return i not in self.inside and _allowed_at(self.text, i)
 
@@ -159,14 +194,22 @@ class _Segment:
         out: list[str] = []
         start, col = 0, startcol
         while True:
-            end = self._fits_to(start, limit - col)
+            # after a hard break (U+2028, U+2029, U+0085) gettext counts columns afresh, as at
+            # the start of a line, but breaks no line there
+            origin = start
+            end = self._fits_to(origin, limit - col)
+            hard = self._hard_break(origin, min(end, n))
+            while hard is not None:
+                origin, col = hard + 1, contcol
+                end = self._fits_to(origin, limit - col)
+                hard = self._hard_break(origin, min(end, n))
             if end >= n:
                 out.append(text[start:])
                 return out
             b = end
-            while b > start and not self._breakable(b):
+            while b > origin and not self._breakable(b):
                 b -= 1
-            if b == start:  # the first piece is longer than the line: it goes whole
+            if b == origin and origin == start:  # the first piece is longer than the line: it goes whole
                 b = max(end, start) + 1
                 while b < n and not self._breakable(b):
                     b += 1
