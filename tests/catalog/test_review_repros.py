@@ -217,3 +217,24 @@ def test_update_names_entries_a_tool_removed_and_check_warns(drafted, capsys, tm
     assert c[:30] not in err.replace("\n", " ").split("disappeared")[1].split("updated")[0]
     # said once: the record now describes the file as it is
     assert not [d for d in check.collect(load_config(root), ["ru"]) if d.code == "po-entries-vanished"]
+
+
+def test_metadata_entries_have_keys_in_the_queue_approve_and_the_proof(drafted):
+    from pubkit.commands import status
+    from pubkit.proof import build_proof
+
+    root = drafted
+    cfg = load_config(root)
+    queue = status.collect(cfg, ["ru"], queue=True)["queue"]
+    meta = [q for q in queue if q["key"].startswith(("author-", "country-", "source-"))]
+    assert len(meta) == 6 and all(q["state"] == "machine" for q in meta)  # the author, 4 countries, source
+    assert not [q for q in queue if not q["key"]], "every entry in the queue has a key"
+    author = next(q for q in meta if q["key"].startswith("author-"))
+    approve.run(root=root, langs=["ru"], keys=[author["key"]], accept_unchanged=True)
+    after = {q["key"]: q for q in status.collect(cfg, ["ru"], queue=True)["queue"]}
+    assert author["key"] not in after and sum(k.startswith("country-") for k in after) == 4
+    view, _ = build_proof(cfg, load_articles(cfg)[0], "ru")
+    assert sorted(p.key for p in view.metadata) == sorted(q["key"] for q in meta)
+    shown = {p.key: p for p in view.metadata}
+    assert shown[author["key"]].state == "accepted" and shown[author["key"]].po_line > 0
+    assert all(p.printed for p in view.metadata)  # machine drafts of metadata are printed, credited

@@ -89,7 +89,7 @@ def approve(cfg, langs=None, article: str | None = None, *, keys=(), lines=(), e
         cats = load_language(cfg, lang, [d.meta.slug for d in all_docs])
         for doc in docs:
             pf, _ = merged(cfg, doc, lang, cats)
-            key_of = {(t.msgctxt, t.msgid): t.unit.key for t in template(doc) if t.unit is not None}
+            key_of = {(t.msgctxt, t.msgid): t.key for t in template(doc)}  # metadata entries too
             chosen = []
             for e in pf.po:
                 if e.obsolete:
