@@ -51,6 +51,7 @@ def test_proof_shows_every_passage_state_and_what_the_edition_prints(project):
     assert proof.run(root=project, langs=["ru"]) == 0
     html = (project / "proofs" / "kazakh-workers-revolt-2022.ru.proof.html").read_text(encoding="utf-8")
     assert html.count('<tbody class="passage">') == 44 and "key p-" in html and "PO line" in html
+    assert html.count('<tbody class="passage metadata-entry">') == 6 and "key country-" in html
     # the fonts beside the HTML (the templates may be in site-packages): proofs/ can be sent as it is
     for face in ("PTF55F.ttf", "PubkitSpaces.ttf"):  # every face of the editions' base.css
         assert f'url("fonts/{face}")' in html
@@ -65,4 +66,5 @@ def test_proof_shows_every_passage_state_and_what_the_edition_prints(project):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "Восстание казахстанских рабочих" in text and "The revolt of the Kazakh workers" in text
-    assert len(re.findall(r"key [a-z]+-[0-9a-f]{8}", text)) == 44
+    # the 44 passages, then the printed metadata: the author, 4 countries, the source line
+    assert len(re.findall(r"key [a-z]+-[0-9a-f]{8}", text)) == 44 + 6 and "key author-" in text

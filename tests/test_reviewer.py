@@ -184,11 +184,12 @@ def test_provenance_is_short_hashed_and_reads_the_old_long_form():
     e = polib.POEntry(msgid="The strike began.", msgstr="")
     long_draft = "Забастовка началась. " * 30
     apply_draft(e, _draft(long_draft, -0.41234), date="2026-11-27")
-    (line,) = pubkit_lines(e, MT)
-    assert line == ("fake/1.0 | translate-en_ru 1.9 | score -0.412 | 2026-11-27 | "
-                    f"draft {text_hash(long_draft)}")
+    assert e.comment.split("\n") == ["pubkit-mt: fake/1.0 | translate-en_ru 1.9",
+                                      f"pubkit-draft: {text_hash(e.msgstr)} | score -0.412 | 2026-11-27"]
+    assert all(len("#. " + ln) < 76 for ln in e.comment.split("\n"))
     assert "Забастовка" not in e.comment and state_of(e) is State.MACHINE
-    assert Provenance.parse(line) == provenance(e)
+    assert provenance(e) == Provenance("fake/1.0", "translate-en_ru 1.9", -0.412, "2026-11-27",
+                                       text_hash(e.msgstr))
     # the long form of earlier versions: the draft's text on its own line
     old = polib.POEntry(msgid="The strike began.", msgstr="Забастовка началась.", flags=["fuzzy"])
     old.comment = ("pubkit-mt: fake/1.0 | translate-en_ru 1.9 | score -0.250\n"
@@ -229,9 +230,9 @@ def test_approve_then_update_is_byte_identical_and_keeps_the_editors_headers(pro
     after = _ru(project)
     got = {e.msgid: e for e in after.po}
     assert state_of(got[edited.msgid]) is State.REVIEWED
-    assert "| edited" in pubkit_lines(got[edited.msgid], MT_REVIEWED)[0]
+    assert pubkit_lines(got[edited.msgid], MT_REVIEWED) and provenance(got[edited.msgid]).approval == "edited"
     assert state_of(got[untouched.msgid]) is State.ACCEPTED
-    assert pubkit_lines(got[untouched.msgid], MT_REVIEWED)[0].endswith("| accepted unchanged")
+    assert "pubkit-approved: accepted unchanged" in got[untouched.msgid].comment.split("\n")
     assert after.po.metadata["X-Generator"] == "Poedit 3.4.2"
     approved = path.read_bytes()
     update.run(root=project, langs=["ru"])

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-from .catalog import load_language, merged
+from .catalog import load_language, merged, template
 from .catalog.states import State, Verdict, assess, provenance
 from .checks import Context, check_entry
 from .config import Config
@@ -65,6 +65,7 @@ class ProofView:
     po_file: str
     passages: list[Passage] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)  # state label -> passages
+    metadata: list[Passage] = field(default_factory=list)  # author, countries, source line
 
 
 def word_diff(old: str, new: str) -> Markup:
@@ -123,4 +124,29 @@ def build_proof(cfg: Config, doc: Document, lang: str, glossary=()) -> tuple[Pro
             unprinted=e.msgstr if e is not None and not verdict.printable and e.msgstr.strip() else "",
         ))
         view.counts[label] = view.counts.get(label, 0) + 1
+    view.metadata = _metadata(doc, by_key, on_disk, source_file, len(view.passages), cfg.source_lang)
     return view, edition
+
+
+def _metadata(doc: Document, by_key: dict, on_disk: dict, source_file: str, numbered: int,
+              source_lang: str) -> list[Passage]:
+    """The printed metadata (author, countries, source line), each with its key and state, as
+    the edition prints it: the translation when it is printable, else the source's text."""
+    out: list[Passage] = []
+    for t in template(doc):
+        if t.unit is not None:
+            continue
+        e = by_key.get((t.msgctxt, t.msgid))
+        verdict = assess(e)
+        prov = provenance(e) if e is not None else None
+        label = STATE_LABELS[verdict.state] + (", broken tags: not printed" if verdict.broken else "")
+        shown = e.msgstr if e is not None and verdict.printable else t.msgid
+        out.append(Passage(
+            number=numbered + len(out) + 1, key=t.key, kind=(t.msgctxt or "").replace(":", "-"),
+            source_line=source_file, po_line=on_disk.get((t.msgctxt, t.msgid), 0),
+            state=verdict.state.value, label=f"{t.msgctxt}: {label}", printed=verdict.printable,
+            source_html=escape(t.msgid), translation_html=escape(shown),
+            score=prov.score if prov is not None else None,
+            unprinted=e.msgstr if e is not None and not verdict.printable and e.msgstr.strip() else "",
+        ))
+    return out

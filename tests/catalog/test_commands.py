@@ -135,9 +135,11 @@ def test_translate_drafts_once_per_language_and_never_touches_reviewed(project):
     meta = [e for e in drafts if (e.msgctxt or "").startswith("meta:")]
     assert len(drafts) - len(meta) == 43  # 44 passages less the reviewed one
     assert len(meta) == 6  # the author, its 4 countries and the source line
-    assert "pubkit-mt: fake/1.0 | translate-en_ru 1.9 | score -0.250 | " in drafts[0].comment
-    (line,) = [ln for ln in drafts[0].comment.splitlines() if ln.startswith("pubkit-mt:")]
-    assert drafts[0].msgstr not in line and len(line) < 110  # short: a hash, never the draft
+    assert "pubkit-mt: fake/1.0 | translate-en_ru 1.9\npubkit-draft: " in drafts[0].comment
+    assert "| score -0.250 | " in drafts[0].comment
+    lines = [ln for ln in drafts[0].comment.splitlines() if ln.startswith("pubkit-")]
+    # short: a hash, never the draft; under 76 columns, so polib and Babel never wrap them
+    assert all(drafts[0].msgstr not in ln and len("#. " + ln) < 76 for ln in lines)
     engine2 = FakeEngine()
     translate.run(root=project, langs=["ru"], engine_factory=lambda cfg, s, t: engine2)
     assert engine2.calls == []  # nothing left to draft

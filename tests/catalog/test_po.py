@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import subprocess
 
 import polib
 import pytest
@@ -70,12 +71,64 @@ def test_syntax_error_names_file_and_line(tmp_path):
     assert "syntax" in err.value.message and err.value.hint
 
 
-def test_wrong_charset_header(tmp_path):
+LATIN1 = ('msgid ""\nmsgstr ""\n"Language: fr\\n"\n"Content-Type: text/plain; charset={cs}\\n"\n'
+          '"Content-Transfer-Encoding: 8bit\\n"\n\n#. a note\n#: seeds/a.txt:3\n#, fuzzy\n'
+          'msgid "The strike began in January, and the workers of the oil fields were the first to leave '
+          'work."\nmsgstr "{fr}"\n')
+
+
+@pytest.mark.validator
+@pytest.mark.parametrize("charset, text", [
+    ("ISO-8859-1", "La grève a commencé en janvier, et les ouvriers des champs pétrolifères ont été "
+                   "les premiers à cesser le travail."),
+    ("ASCII", "La greve a commence en janvier, et les ouvriers des champs petroliferes ont ete les "
+              "premiers a cesser le travail."),
+])
+def test_a_file_in_its_declared_charset_is_read_and_written_as_msgcat_would(tmp_path, charset, text):
+    from .helpers import gettext_tool
+
+    raw = tmp_path / "raw.po"
+    raw.write_bytes(LATIN1.format(cs=charset, fr=text).encode("latin-1"))
     path = tmp_path / "a.po"
-    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n', encoding="utf-8")
-    with pytest.raises(InputError, match="ISO-8859-1") as err:
+    subprocess.run([gettext_tool("msgcat"), str(raw), "-o", str(path)], check=True)
+    gnu = path.read_bytes()
+    pf = load(path)
+    assert pf.po[0].msgstr == text and pf.encoding in ("iso8859-1", "ascii")
+    assert dumps(pf.po).encode(pf.encoding) == gnu  # msgcat's bytes, in the declared charset
+    pf.po[0].msgstr = text.replace("janvier", "février" if charset == "ISO-8859-1" else "fevrier")
+    save(pf)
+    assert load(path).po[0].msgstr == pf.po[0].msgstr and f"charset={charset}" in path.read_bytes().decode("latin-1")
+    pf.po[0].msgstr = "Забастовка началась в январе."  # does not fit: the file becomes UTF-8
+    save(pf)
+    assert pf.upgraded and '"Content-Type: text/plain; charset=UTF-8\\n"' in path.read_text(encoding="utf-8")
+    assert load(path).po[0].msgstr == "Забастовка началась в январе."
+    msgcat_roundtrip(path, tmp_path)
+
+
+def test_utf8_text_under_another_charset_is_refused_not_garbled(tmp_path):
+    path = tmp_path / "a.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+                    'msgid "a"\nmsgstr "Забастовка"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="ISO-8859-1, but the text is UTF-8") as err:
         load(path)
     assert err.value.location.line == 3
+
+
+def test_an_unknown_charset_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "a.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=KOI-9\\n"\n', encoding="utf-8")
+    with pytest.raises(InputError, match="KOI-9") as err:
+        load(path)
+    assert err.value.location.line == 3 and "msgconv" in err.value.hint
+
+
+def test_ascii_declared_with_other_bytes_is_refused(tmp_path):
+    path = tmp_path / "a.po"
+    path.write_bytes(b'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ASCII\\n"\n\n'
+                     b'msgid "a"\nmsgstr "\xe9"\n')
+    with pytest.raises(InputError, match="not ASCII") as err:
+        load(path)
+    assert err.value.location.line == 6
 
 
 def test_not_utf8(tmp_path):

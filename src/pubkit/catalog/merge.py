@@ -23,7 +23,10 @@ import polib
 from .memory import Memory
 from .po import has_translation, is_plural
 from .similar import Pair, indexed_pairs
-from .states import PUBKIT_PREFIXES, TM, State, keep_approved, normalize, set_pubkit_line, state_of
+from .states import (
+    TM, comment_items, is_template_note, keep_approved, normalize, restore_reviewed, rewrite_provenance,
+    set_pubkit_line,
+)
 from .template import TemplateEntry
 
 
@@ -38,15 +41,18 @@ class MergeReport:
     changes: list[str] = field(default_factory=list)
 
 
-def _pubkit_comment(entry: polib.POEntry) -> list[str]:
-    return [ln for ln in (entry.comment or "").split("\n") if ln.startswith(PUBKIT_PREFIXES)]
+def _kept_comment(entry: polib.POEntry) -> list[str]:
+    """Every ``#.`` line of the old entry but the template's own notes (written afresh): pubkit's
+    provenance and any line pubkit does not understand, which it never drops."""
+    return [ln for ln in comment_items(entry.comment) if not is_template_note(ln)]
 
 
 def _fresh(t: TemplateEntry, base: polib.POEntry | None) -> polib.POEntry:
     e = polib.POEntry(msgid=t.msgid, msgctxt=t.msgctxt, msgstr="")
     e.occurrences = [(t.file, str(t.line) if t.line else "")]
-    keep = _pubkit_comment(base) if base is not None else []
+    keep = _kept_comment(base) if base is not None else []
     e.comment = "\n".join([*t.notes, *keep])
+    rewrite_provenance(e)  # today's form: lines a tool wrapped joined, each under 76 columns
     if base is not None:
         e.msgstr = base.msgstr
         e.tcomment = base.tcomment
@@ -133,10 +139,10 @@ def merge(old: polib.POFile, entries: list[TemplateEntry], memory: Memory | None
             e.previous_msgid_plural = base.msgid_plural or None
             if not base.fuzzy:
                 keep_approved(e)  # an approved draft is human work: stale, never redrafted
-        if e.previous_msgid == e.msgid and state_of(base) is State.STALE:
-            # the source went back to the text this was reviewed for: reviewed again
-            e.previous_msgid = e.previous_msgctxt = e.previous_msgid_plural = None
-            e.flags = [f for f in e.flags if f != "fuzzy"]
+        if e.previous_msgid == e.msgid and e.previous_msgctxt == e.msgctxt and e.fuzzy:
+            # the source went back to the text this was reviewed for: reviewed again only when
+            # the text is still the reviewed one, else needs work (msgmerge keeps it fuzzy)
+            restore_reviewed(e)
         elif "fuzzy" not in e.flags:
             e.flags.append("fuzzy")
         out[k] = e

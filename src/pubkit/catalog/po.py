@@ -9,6 +9,7 @@ writing is pubkit's own so that ``msgcat`` leaves a file byte-identical and a se
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,8 @@ class PoFile:
     po: polib.POFile
     mtime_ns: int | None  # None: the file does not exist yet
     text: str = ""  # as read, to tell whether anything changed
+    encoding: str = "utf-8"  # the codec of the charset the header declares (written back in it)
+    upgraded: bool = False  # save() made it UTF-8: a new character did not fit its charset
 
 
 def rel(path: Path, root: Path | None) -> Path:
@@ -61,23 +64,7 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
         raw = read_bounded(path, "po", root=root)  # regular file, inside the project, size-limited
     except FileNotFoundError:
         return PoFile(path, polib.POFile(wrapwidth=PAGE_WIDTH), None, "")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise InputError(
-            "is not UTF-8 text", location=Location(shown, line),
-            hint="pubkit's PO files are UTF-8; convert it with `msgconv -t UTF-8` or re-save it as UTF-8 in your editor",
-        ) from None
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    m = re.search(r"charset=([A-Za-z0-9_.:-]+)", text[:4000])
-    if m and m.group(1).replace("-", "").lower() != "utf8":
-        raise InputError(
-            f"the header declares charset {m.group(1)}, but pubkit reads and writes UTF-8 only",
-            location=Location(shown, _line_of(text, "charset=")),
-            hint='change the header line to "Content-Type: text/plain; charset=UTF-8\\n" (the text must be UTF-8)',
-        )
+    text, encoding = _decode(raw, shown)
     try:
         po = parse(text, wrapwidth=PAGE_WIDTH)
     except PoSyntaxError as err:
@@ -96,7 +83,57 @@ def load(path: Path, *, root: Path | None = None) -> PoFile:
                 hint="keep one of the two entries (the one with the reviewed translation) and delete the other",
             )
         seen[key] = e.linenum or 0
-    return PoFile(path, po, mtime, text)
+    return PoFile(path, po, mtime, text, encoding)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _decode(raw: bytes, shown: Path) -> tuple[str, str]:
+    """The file's text and the codec of its declared charset (UTF-8 where none is declared).
+
+    GNU gettext reads any charset iconv knows; pubkit reads those Python knows (ASCII,
+    ISO-8859-1, the other ISO and Windows code pages …) and writes a file back in the charset
+    it declares, as ``msgcat`` does (:func:`save` upgrades it to UTF-8 only when a new
+    character does not fit).
+    """
+    head = raw[:4000].decode("latin-1")
+    m = re.search(r"charset=([A-Za-z0-9_.:-]+)", head)
+    declared = m.group(1) if m else "UTF-8"
+    if declared.upper() == "CHARSET":  # the template's placeholder: GNU reads such files as UTF-8
+        declared = "UTF-8"
+    try:
+        encoding = codecs.lookup(declared).name
+    except LookupError:
+        raise InputError(
+            f"the header declares charset {declared}, which pubkit does not know",
+            location=Location(shown, _line_of(head, "charset=")),
+            hint='convert it with `msgconv -t UTF-8`, or change the header line to '
+                 '"Content-Type: text/plain; charset=UTF-8\\n" if the text is UTF-8',
+        ) from None
+    if encoding != "utf-8" and not raw.isascii() and _is_utf8(raw):
+        # GNU would read it as the charset declared and garble every non-ASCII character
+        raise InputError(
+            f"the header declares charset {declared}, but the text is UTF-8",
+            location=Location(shown, _line_of(head, "charset=")),
+            hint='change the header line to "Content-Type: text/plain; charset=UTF-8\\n"',
+        )
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        name = "UTF-8" if encoding == "utf-8" else declared
+        raise InputError(
+            f"is not {name} text, as its header declares", location=Location(shown, line),
+            hint=f"pubkit's PO files are UTF-8; convert it with `msgconv -t UTF-8` or re-save it as {name} "
+                 "in your editor",
+        ) from None
+    return text.removeprefix("\ufeff"), encoding
 
 
 # ----------------------------------------------------------------- writing
@@ -191,8 +228,16 @@ def save(pf: PoFile, *, root: Path | None = None) -> bool:
     text = dumps(pf.po)
     if text == pf.text:
         return False
+    try:
+        data = text.encode(pf.encoding)
+    except UnicodeEncodeError:  # a character the declared charset lacks: the file becomes UTF-8
+        ctype = pf.po.metadata.get("Content-Type", "text/plain; charset=UTF-8")
+        pf.po.metadata["Content-Type"] = re.sub(r"charset=[A-Za-z0-9_.:-]+", "charset=UTF-8", ctype)
+        text, pf.encoding = dumps(pf.po), "utf-8"
+        data = text.encode("utf-8")
+        pf.upgraded = True
     # a file that did not exist when read but exists now was created meanwhile: refused
-    atomic_write(pf.path, text, expect_mtime_ns=pf.mtime_ns, expect_absent=pf.mtime_ns is None, root=root)
+    atomic_write(pf.path, data, expect_mtime_ns=pf.mtime_ns, expect_absent=pf.mtime_ns is None, root=root)
     pf.text = text
     pf.mtime_ns = pf.path.stat().st_mtime_ns
     return True

@@ -17,13 +17,22 @@ States:
 - ``reviewed``: approved human text (written, or a draft the reviewer edited). Never overwritten.
 - ``obsolete``: the passage left the source (``#~``); kept for translation memory.
 
-Provenance (one ``#.`` line, short and stable; the draft itself is not repeated)::
+Provenance (short ``#.`` lines, each under 76 columns so that no tool wraps them; the draft
+itself is not repeated)::
 
-    #. pubkit-mt: argos/ctranslate2 4.5 | translate-en_ru 1.9 | score -0.412 | 2026-11-27 | draft 3f2a9c0b17de
+    #. pubkit-mt: argos/ctranslate2 4.5 | translate-en_ru 1.9
+    #. pubkit-draft: 3f2a9c0b17de | score -0.412 | 2026-11-27
 
-After ``invoke approve`` the prefix is ``pubkit-mt-reviewed:`` and ``| edited`` or
-``| accepted unchanged`` is appended. The long form of earlier versions (the draft's text
-on a ``pubkit-mt-draft:`` line) is still read.
+After ``invoke approve`` the first prefix is ``pubkit-mt-reviewed:`` and a line
+``#. pubkit-approved: edited`` (or ``accepted unchanged``) follows. When ``update`` makes a
+reviewed entry stale it records the reviewed text's hash (``#. pubkit-reviewed-text: <hash>``)
+so that an edit made since can be told from none, and a source reverted to the reviewed text
+restores "reviewed" only when the text is still the reviewed one.
+
+Every earlier form is still read: the one long line ``pubkit-mt: engine | model | score | date |
+draft <hash> | approval`` (its hash folds whitespace), the ``pubkit-mt-draft:`` line with the
+draft's whole text, and either of them wrapped by polib (78 columns) or Babel (76): the
+extracted comments are read joined back (:func:`comment_items`).
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ import polib
 
 from ..segment import Placeholder, PlaceholderError, decode, tags_in
 from .po import translation_text
+from .template import KIND_NOTES, META_NOTES
 
 
 class State(enum.StrEnum):
@@ -54,8 +64,11 @@ APPROVED = (State.REVIEWED, State.ACCEPTED)
 MT = "pubkit-mt:"  # an unreviewed machine draft's provenance
 MT_REVIEWED = "pubkit-mt-reviewed:"  # the same, once `invoke approve` approved the entry
 DRAFT = "pubkit-mt-draft:"  # legacy (read only): the machine draft's whole text
+DRAFT_HASH = "pubkit-draft:"  # the draft's text_hash, score and date
+APPROVED_AS = "pubkit-approved:"  # EDITED or ACCEPTED_UNCHANGED, written by `invoke approve`
+STALE_OF = "pubkit-reviewed-text:"  # the reviewed text's hash when its source changed (`update`)
 TM = "pubkit-tm:"  # a reviewed translation reused from another entry (translation memory)
-PUBKIT_PREFIXES = (MT, MT_REVIEWED, DRAFT, TM)
+PUBKIT_PREFIXES = (MT, MT_REVIEWED, DRAFT, DRAFT_HASH, APPROVED_AS, STALE_OF, TM)
 EDITED = "edited"
 ACCEPTED_UNCHANGED = "accepted unchanged"
 
@@ -95,21 +108,59 @@ POLICY_TEXT = "\n".join(
 
 # ------------------------------------------------------------------ provenance
 
+# A tool wrapped a ``#.`` line when the next word would have passed its width: polib wraps at
+# 78 columns, Babel at 76. pubkit writes every line under COMMENT_LIMIT columns, so no tool has to.
+COMMENT_LIMIT = 76
+_NOTE_START = re.compile(r"<\d+/?>|pubkit-[a-z-]+:")
+
+
+def comment_items(comment: str | None) -> list[str]:
+    """The entry's ``#.`` comments as logical lines: a line that a tool wrapped (polib at 78
+    columns, Babel at 76, both at spaces and after hyphens) is joined back. A line is a
+    continuation when the line before it was long enough to have been wrapped and it does not
+    start a known item (a pubkit line, a tag note). pubkit's own last line is short, so a line
+    after it is never taken for its continuation."""
+    items: list[str] = []
+    last = ""
+    for line in (comment or "").split("\n"):
+        if not line:
+            continue
+        word = line.split(" ", 1)[0]
+        wrapped = bool(items) and len("#. " + last) + 1 + len(word) > COMMENT_LIMIT
+        if wrapped and not _NOTE_START.match(line) and line not in _KIND_NOTES:
+            glue = "" if last.endswith("-") and last[-2:-1].isalnum() else " "
+            items[-1] += glue + line
+        else:
+            items.append(line)
+        last = line
+    return items
+
+
+_KIND_NOTES = {n for n in (*KIND_NOTES.values(), *META_NOTES.values()) if n}
+
 
 def pubkit_lines(entry: polib.POEntry, prefix: str) -> list[str]:
-    return [ln[len(prefix):].strip() for ln in (entry.comment or "").split("\n") if ln.startswith(prefix)]
+    """The values of pubkit's ``#.`` items with this prefix (wrapped lines joined)."""
+    return [ln[len(prefix):].strip() for ln in comment_items(entry.comment) if ln.startswith(prefix)]
 
 
 def set_pubkit_line(entry: polib.POEntry, prefix: str, value: str | None) -> None:
-    """Replace (or with None remove) pubkit's ``#.`` line with this prefix."""
-    lines = [ln for ln in (entry.comment or "").split("\n") if ln and not ln.startswith(prefix)]
+    """Replace (or with None remove) pubkit's ``#.`` item with this prefix; every other line,
+    one pubkit does not know included, is kept (joined back where a tool wrapped it)."""
+    lines = [ln for ln in comment_items(entry.comment) if not ln.startswith(prefix)]
     if value is not None:
         lines.append(f"{prefix} {value}")
     entry.comment = "\n".join(lines)
 
 
 def text_hash(text: str) -> str:
-    """A short, stable hash of a translation (whitespace runs count as one space)."""
+    """A short, stable hash of a translation exactly as typed (a no-break space is an edit)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def folded_hash(text: str) -> str:
+    """The hash of earlier versions (``| draft <hash>`` on the pubkit-mt line): whitespace runs,
+    no-break spaces included, counted as one space. Still read, never written for a new draft."""
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:12]
 
 
@@ -123,8 +174,10 @@ class Provenance:
     date: str = ""  # ISO date the draft was made
     draft: str = ""  # text_hash of the draft
     approval: str = ""  # "", EDITED or ACCEPTED_UNCHANGED
+    folded: bool = False  # ``draft`` is a folded_hash (a file written by an earlier version)
 
     def format(self) -> str:
+        """engine | model | score | date | draft | approval, on one line (status, colophon)."""
         parts = [self.engine, self.model]
         if self.score is not None:
             parts.append(f"score {self.score:.3f}")
@@ -136,39 +189,76 @@ class Provenance:
             parts.append(self.approval)
         return " | ".join(parts)
 
+    def lines(self, *, reviewed: bool) -> list[str]:
+        """The ``#.`` lines pubkit writes, each well under 76 columns::
+
+            pubkit-mt: argos/ctranslate2 4.5.0 | translate-en_ru 1.9
+            pubkit-draft: 3f2a9c0b17de | score -0.412 | 2026-11-27
+            pubkit-approved: edited
+        """
+        out = [f"{MT_REVIEWED if reviewed else MT} {self.engine} | {self.model}"]
+        parts = [self.draft + (" folded" if self.folded else "")] if self.draft else ["-"]
+        if self.score is not None:
+            parts.append(f"score {self.score:.3f}")
+        if self.date:
+            parts.append(self.date)
+        out.append(f"{DRAFT_HASH} {' | '.join(parts)}")
+        if self.approval:
+            out.append(f"{APPROVED_AS} {self.approval}")
+        return out
+
+    def matches(self, text: str) -> bool:
+        """The text is exactly the draft (True when no hash was recorded)."""
+        if not self.draft:
+            return True
+        return self.draft == (folded_hash(text) if self.folded else text_hash(text))
+
     @classmethod
     def parse(cls, value: str) -> Provenance:
-        """Read the short form and the long form of earlier versions (engine | model | score)."""
+        """The values of one line in any form pubkit wrote: ``engine | model`` (now, the rest on
+        its own lines) or ``engine | model | score | date | draft <hash> | approval`` (earlier)."""
         parts = [p.strip() for p in value.split("|")]
         engine = parts[0] if parts else ""
         model = parts[1] if len(parts) > 1 else ""
-        score, date, draft, approval = None, "", "", ""
-        for p in parts[2:]:
-            if p.startswith("score "):
-                try:
-                    score = float(p[6:])
-                except ValueError:
-                    pass
-            elif re.fullmatch(r"\d{4}-\d\d-\d\d", p):
-                date = p
-            elif p.startswith("draft "):
-                draft = p[6:].strip()
-            elif p in (EDITED, ACCEPTED_UNCHANGED):
-                approval = p
-        return cls(engine, model, score, date, draft, approval)
+        prov = _details(cls(engine, model), parts[2:])
+        return replace(prov, folded=True) if prov.draft else prov  # the hash of earlier versions
+
+
+def _details(prov: Provenance, parts: list[str]) -> Provenance:
+    score, date, draft, approval = prov.score, prov.date, prov.draft, prov.approval
+    for p in parts:
+        if p.startswith("score "):
+            try:
+                score = float(p[6:])
+            except ValueError:
+                pass
+        elif re.fullmatch(r"\d{4}-\d\d-\d\d", p):
+            date = p
+        elif p.startswith("draft "):
+            draft = p[6:].strip()
+        elif p in (EDITED, ACCEPTED_UNCHANGED):
+            approval = p
+    return replace(prov, score=score, date=date, draft=draft, approval=approval)
 
 
 def provenance(entry: polib.POEntry) -> Provenance | None:
-    """The entry's machine-draft provenance (either prefix), with the draft's hash filled in
-    from a legacy ``pubkit-mt-draft:`` line where the short form lacks it."""
+    """The entry's machine-draft provenance in any form pubkit ever wrote, however a tool
+    wrapped its lines: the ``pubkit-mt:``/``pubkit-mt-reviewed:`` line, the ``pubkit-draft:``
+    and ``pubkit-approved:`` lines, or the legacy ``pubkit-mt-draft:`` line with the draft's text."""
     found = pubkit_lines(entry, MT) or pubkit_lines(entry, MT_REVIEWED)
     if not found:
         return None
     prov = Provenance.parse(found[0])
+    for value in pubkit_lines(entry, DRAFT_HASH)[:1]:
+        head, *rest = [p.strip() for p in value.split("|")]
+        digest, _, mark = head.partition(" ")
+        prov = _details(replace(prov, draft="" if digest == "-" else digest, folded=mark == "folded"), rest)
+    for value in pubkit_lines(entry, APPROVED_AS)[:1]:
+        prov = replace(prov, approval=value if value in (EDITED, ACCEPTED_UNCHANGED) else prov.approval)
     if not prov.draft:
         legacy = pubkit_lines(entry, DRAFT)
         if legacy:
-            prov = replace(prov, draft=text_hash(legacy[0]))
+            prov = replace(prov, draft=text_hash(legacy[0]), folded=False)
     return prov
 
 
@@ -181,17 +271,43 @@ def draft_text(entry: polib.POEntry) -> str | None:
 def is_unchanged_draft(entry: polib.POEntry) -> bool:
     """The msgstr is exactly the machine draft (by hash); False without provenance."""
     prov = provenance(entry)
-    if prov is None:
-        return False
-    return not prov.draft or prov.draft == text_hash(translation_text(entry))
+    return prov is not None and prov.matches(translation_text(entry))
 
 
 def set_provenance(entry: polib.POEntry, prov: Provenance, *, reviewed: bool) -> None:
-    """Write the one provenance line (dropping any legacy long-form lines)."""
-    set_pubkit_line(entry, MT, None)
-    set_pubkit_line(entry, MT_REVIEWED, None)
-    set_pubkit_line(entry, DRAFT, None)
-    set_pubkit_line(entry, MT_REVIEWED if reviewed else MT, prov.format())
+    """Write the provenance lines (dropping those of any earlier form); other lines are kept."""
+    for prefix in (MT, MT_REVIEWED, DRAFT, DRAFT_HASH, APPROVED_AS):
+        set_pubkit_line(entry, prefix, None)
+    entry.comment = "\n".join([*comment_items(entry.comment), *prov.lines(reviewed=reviewed)])
+
+
+def rewrite_provenance(entry: polib.POEntry) -> None:
+    """Write an entry's provenance in today's form (lines a tool wrapped joined and rewritten
+    under 76 columns; the legacy forms converted); nothing else changes."""
+    prov = provenance(entry)
+    if prov is not None:
+        set_provenance(entry, prov, reviewed=not pubkit_lines(entry, MT))
+
+
+def reviewed_hash(entry: polib.POEntry) -> str | None:
+    """The hash of the reviewed translation an entry had when its source changed (``update``
+    records it with the previous source); None where none was recorded."""
+    found = pubkit_lines(entry, STALE_OF)
+    return found[0].split()[0] if found and found[0] else None
+
+
+def is_edited(entry: polib.POEntry) -> bool:
+    """A reviewer changed the text: since it became stale (against the recorded reviewed
+    translation), else since the machine draft. A stale entry with no record is not counted as
+    edited (its old draft says nothing about what the reviewer did since)."""
+    text = translation_text(entry)
+    recorded = reviewed_hash(entry)
+    if recorded is not None:
+        return text_hash(text) != recorded
+    if entry.previous_msgid is not None and not pubkit_lines(entry, MT):
+        return False
+    prov = provenance(entry)
+    return prov is not None and bool(prov.draft) and not prov.matches(text)
 
 
 # ------------------------------------------------------------------ states
@@ -267,21 +383,45 @@ def assess(entry: polib.POEntry | None) -> Verdict:
 def normalize(entry: polib.POEntry) -> None:
     """Drop ``#|`` previous source from entries that are no longer fuzzy (as msgmerge does).
 
-    Provenance lines are left exactly as they are: an approved entry is recognised by its
-    missing fuzzy flag, so nothing is rewritten after a reviewer's save.
+    Provenance lines are kept (an approved entry is recognised by its missing fuzzy flag); the
+    stale record (``pubkit-reviewed-text:``) of an entry a reviewer approved is dropped.
     """
     if entry.obsolete or entry.fuzzy or not translation_text(entry).strip():
         return
     entry.previous_msgid = None
     entry.previous_msgctxt = None
+    if pubkit_lines(entry, STALE_OF):
+        set_pubkit_line(entry, STALE_OF, None)
+
+
+def is_template_note(line: str) -> bool:
+    """A note the template writes (kind, tags): rewritten from the source on every update."""
+    return line in _KIND_NOTES or bool(re.match(r"<\d+/?>", line))
 
 
 def keep_approved(entry: polib.POEntry) -> None:
     """An approved entry that turns fuzzy because its source changed stays human work: its
-    ``pubkit-mt:`` line becomes ``pubkit-mt-reviewed:``, so it is stale, never redrafted."""
-    for value in pubkit_lines(entry, MT):
-        set_pubkit_line(entry, MT, None)
-        set_pubkit_line(entry, MT_REVIEWED, value)
+    ``pubkit-mt:`` line becomes ``pubkit-mt-reviewed:``, so it is stale, never redrafted, and the
+    reviewed text's hash is recorded (:func:`is_edited`, the revert rule of the merge)."""
+    prov = provenance(entry)
+    if prov is not None:
+        set_provenance(entry, prov, reviewed=True)
+    set_pubkit_line(entry, STALE_OF, text_hash(translation_text(entry)))
+
+
+def restore_reviewed(entry: polib.POEntry) -> bool:
+    """The source went back to the text this stale entry was reviewed for: approved again only
+    when its text is still the reviewed one (by the recorded hash); otherwise it stays fuzzy
+    (needs work), as msgmerge keeps it. The previous source, now equal to the source, is dropped."""
+    entry.previous_msgid = entry.previous_msgctxt = entry.previous_msgid_plural = None
+    recorded = reviewed_hash(entry)
+    if recorded is None or recorded != text_hash(translation_text(entry)):
+        if "fuzzy" not in entry.flags:
+            entry.flags.append("fuzzy")
+        return False
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    set_pubkit_line(entry, STALE_OF, None)
+    return True
 
 
 def mt_credit(value: str) -> str:

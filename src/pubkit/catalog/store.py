@@ -117,4 +117,4 @@ def merged(cfg: Config, doc: Document, lang: str, cats: LanguageCatalogs) -> tup
     for key, value in header.items():
         po.metadata.setdefault(key, value)
     po.metadata["Language"] = lang
-    return PoFile(pf.path, po, pf.mtime_ns, pf.text), report
+    return PoFile(pf.path, po, pf.mtime_ns, pf.text, pf.encoding), report

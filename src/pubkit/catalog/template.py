@@ -6,6 +6,7 @@ disk) means ``update`` and the build see the same entries and nothing can drift.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ class TemplateEntry:
     line: int
     notes: tuple[str, ...]
     unit: Unit | None  # None for metadata entries
+    key: str = ""  # the unit's key; for a metadata entry, meta_key(): what `approve --key` takes
 
 
 # Metadata an edition prints besides the text (title and subtitle are units already):
@@ -48,6 +50,12 @@ META_NOTES = {
     META_COUNTRY: "Country named after the author, in the byline and colophon",
     META_SOURCE: "Where the article was first published (colophon)",
 }
+
+
+def meta_key(ctx: str, text: str) -> str:
+    """A metadata entry's key, like a passage's (``author-1a2b3c4d``): stable while its text is."""
+    digest = hashlib.sha1(f"{ctx}\0{text}".encode()).hexdigest()[:8]
+    return f"{ctx.removeprefix('meta:')}-{digest}"
 
 
 def _notes(unit: Unit) -> tuple[str, ...]:
@@ -78,7 +86,7 @@ def meta_entries(doc: Document, file: str) -> list[TemplateEntry]:
         text = text.strip()
         if text and (ctx, text) not in seen:
             seen.add((ctx, text))
-            out.append(TemplateEntry(text, ctx, file, 0, (META_NOTES[ctx],), None))
+            out.append(TemplateEntry(text, ctx, file, 0, (META_NOTES[ctx],), None, meta_key(ctx, text)))
 
     for author in doc.meta.authors:
         add(META_AUTHOR, author.name)
@@ -96,6 +104,6 @@ def template(doc: Document) -> list[TemplateEntry]:
     counts = Counter(u.text for u in units)
     file = doc.meta.source_file or f"seeds/{doc.meta.slug}"
     return [
-        TemplateEntry(u.text, u.key if counts[u.text] > 1 else None, file, u.line, _notes(u), u)
+        TemplateEntry(u.text, u.key if counts[u.text] > 1 else None, file, u.line, _notes(u), u, u.key)
         for u in units
     ] + meta_entries(doc, file)

@@ -3,8 +3,10 @@
 Why: a reviewer without Poedit should not have to edit flags by hand, and accepting a
 machine draft unchanged must be a conscious, recorded act. Entries are chosen by unit key
 (as `status --queue` and the proof show it), by source line (``seeds/x.txt:7`` or ``7``),
-or with ``edited=True`` every fuzzy entry whose text differs from its machine draft (by
-hash). A draft that is still exactly the machine's text is approved only with
+or with ``edited=True`` every fuzzy entry a reviewer changed: a draft whose text differs from
+the machine's (by hash), a stale entry whose text differs from the reviewed one it had when its
+source changed (recorded by ``update``); a stale entry nobody touched is never approved so.
+A draft that is still exactly the machine's text is approved only with
 ``accept_unchanged=True``, and its provenance then says "accepted unchanged"; an edited
 draft's says "edited". Approving drops ``#, fuzzy`` and the ``#|`` previous source, and
 writes nothing else, so a following ``update`` changes nothing.
@@ -19,7 +21,8 @@ import polib
 
 from ..catalog import load_language, merged, save, template
 from ..catalog.states import (
-    ACCEPTED_UNCHANGED, EDITED, MT, State, assess, provenance, pubkit_lines, set_provenance, state_of,
+    ACCEPTED_UNCHANGED, EDITED, MT, STALE_OF, State, assess, is_edited, provenance, pubkit_lines,
+    set_provenance, set_pubkit_line, state_of,
 )
 from ..config import load_config
 from ..errors import MissingError, UsageError
@@ -66,6 +69,8 @@ def approve_entry(entry: polib.POEntry, *, accept_unchanged: bool) -> str | None
     entry.flags = [f for f in entry.flags if f != "fuzzy"]
     entry.previous_msgid = None
     entry.previous_msgctxt = None
+    entry.previous_msgid_plural = None
+    set_pubkit_line(entry, STALE_OF, None)  # approved: no longer stale
     return None
 
 
@@ -84,7 +89,7 @@ def approve(cfg, langs=None, article: str | None = None, *, keys=(), lines=(), e
         cats = load_language(cfg, lang, [d.meta.slug for d in all_docs])
         for doc in docs:
             pf, _ = merged(cfg, doc, lang, cats)
-            key_of = {(t.msgctxt, t.msgid): t.unit.key for t in template(doc) if t.unit is not None}
+            key_of = {(t.msgctxt, t.msgid): t.key for t in template(doc)}  # metadata entries too
             chosen = []
             for e in pf.po:
                 if e.obsolete:
@@ -93,7 +98,7 @@ def approve(cfg, langs=None, article: str | None = None, *, keys=(), lines=(), e
                 named = {key} & keys | {ln for ln in lines if _line_matches(e, ln)}
                 found |= named
                 st = state_of(e)
-                if named or (edited and st in (State.NEEDS_WORK, State.STALE) and provenance(e) is not None) \
+                if named or (edited and st in (State.NEEDS_WORK, State.STALE) and is_edited(e)) \
                         or (accept_unchanged and not (keys or lines) and st is State.MACHINE):
                     chosen.append((e, key, bool(named)))
             plan.append((lang, doc.meta.slug, pf, chosen))

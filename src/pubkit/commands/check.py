@@ -17,7 +17,7 @@ from ..errors import CheckFailed, Severity
 from ..outline import guess_diagnostics
 from ..project import load_articles
 from ..ui import err_console, out_console
-from .update import select_langs
+from .update import select_langs, vanished_diagnostics
 
 
 def collect(cfg, langs=None, article: str | None = None) -> list:
@@ -40,6 +40,7 @@ def collect(cfg, langs=None, article: str | None = None) -> list:
                                         Location(shown), hint="run `invoke update`"))
                 continue
             found.extend(check_file(pf, ctx, shown))
+            found.extend(vanished_diagnostics(cfg, lang, doc.meta.slug, pf, shown))
     return found
 
 

@@ -114,7 +114,7 @@ def collect(cfg, langs=None, article: str | None = None, *, queue: bool = False)
 def _unit_keys(doc) -> dict[tuple[str | None, str], str]:
     from ..catalog import template
 
-    return {(t.msgctxt, t.msgid): t.unit.key for t in template(doc) if t.unit is not None}
+    return {(t.msgctxt, t.msgid): t.key for t in template(doc)}  # metadata entries have keys too
 
 
 def _queue_item(e, v, lang: str, slug: str, shown: str, keys: dict, ctx: Context) -> QueueItem | None:

@@ -8,15 +8,17 @@ atomic and refuse to replace a file a reviewer saved while pubkit was running.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import LanguageCatalogs, MergeReport, PoFile, load_language, merged, save
+from ..catalog.po import has_translation
 from ..catalog.pot import write_pot
 from ..catalog.store import creation_date, raise_for_strays
 from ..config import Config, load_config
-from ..errors import Location, MissingError
-from ..fsio import project_lock
+from ..errors import Diagnostic, Location, MissingError, Severity
+from ..fsio import atomic_write, project_lock
 from ..model import Document
 from ..project import load_articles
 from ..ui import info
@@ -27,6 +29,63 @@ class UpdateResult:
     written: list[Path] = field(default_factory=list)
     reports: dict[tuple[str, str], MergeReport] = field(default_factory=dict)
     files: dict[tuple[str, str], PoFile] = field(default_factory=dict)  # (lang, slug) -> merged
+    vanished: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # source texts
+
+
+# ------------------------------------------------------------------ entries that vanished
+# update keeps its own record of every translated entry it left in a file
+# (.pubkit/update/<lang>/<slug>.json); an entry in the record that is no longer in the file at
+# all (not even obsolete) was removed by a tool or an edit (`msgattrib --only-fuzzy`, a bad
+# merge): update names it instead of counting it silently as new, and `check` warns.
+
+
+def _record_path(cfg: Config, lang: str, slug: str) -> Path:
+    return cfg.root / ".pubkit" / "update" / lang / f"{slug}.json"
+
+
+def _translated(pf: PoFile) -> list[list]:
+    keys = [[e.msgctxt, e.msgid] for e in pf.po if has_translation(e)]
+    return sorted(keys, key=lambda k: (k[0] or "", k[1]))
+
+
+def vanished(cfg: Config, lang: str, slug: str, pf: PoFile) -> list[str]:
+    """Source texts of translated entries update left in the file that the file lacks now."""
+    try:
+        record = json.loads(_record_path(cfg, lang, slug).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    present = {(e.msgctxt, e.msgid) for e in pf.po}
+    return [msgid for ctx, msgid in record.get("translated", []) if (ctx, msgid) not in present]
+
+
+def _write_record(cfg: Config, lang: str, slug: str, pf: PoFile) -> None:
+    path = _record_path(cfg, lang, slug)
+    data = json.dumps({"translated": _translated(pf)}, ensure_ascii=False, indent=0) + "\n"
+    try:
+        if path.read_text(encoding="utf-8") == data:
+            return
+    except OSError:
+        pass
+    atomic_write(path, data, root=cfg.root)
+
+
+def vanished_diagnostics(cfg: Config, lang: str, slug: str, pf: PoFile, shown: Path) -> list[Diagnostic]:
+    gone = vanished(cfg, lang, slug, pf)
+    if not gone:
+        return []
+    one = len(gone) == 1
+    names = "; ".join(_short(m) for m in gone[:5]) + (" …" if len(gone) > 5 else "")
+    return [Diagnostic(
+        "po-entries-vanished", Severity.WARNING,
+        f"{len(gone)} translated entr{'y' if one else 'ies'} left by the last `invoke update` "
+        f"{'is' if one else 'are'} no longer in the file: {names}", Location(shown),
+        hint="a tool or an edit removed them (msgattrib --only-fuzzy, a merge); restore the file from "
+             "version control or a backup, or re-translate them",
+    )]
+
+
+def _short(msgid: str) -> str:
+    return f"“{msgid[:40]}…”" if len(msgid) > 40 else f"“{msgid}”"
 
 
 def select_langs(cfg: Config, langs) -> list[str]:
@@ -57,10 +116,13 @@ def update_catalogs(cfg: Config, docs: list[Document], all_docs: list[Document],
             pf, report = merged(cfg, doc, lang, loaded[lang])
             result.files[(lang, doc.meta.slug)] = pf
             result.reports[(lang, doc.meta.slug)] = report
+            result.vanished[(lang, doc.meta.slug)] = vanished(cfg, lang, doc.meta.slug,
+                                                              loaded[lang].files[doc.meta.slug])
     if write:
-        for pf in result.files.values():
+        for (lang, slug), pf in result.files.items():
             if save(pf, root=cfg.root):
                 result.written.append(pf.path)
+            _write_record(cfg, lang, slug, pf)
         for doc in docs:  # translations/templates/<slug>.pot, for msginit, msgmerge and Weblate
             pot = write_pot(cfg, doc, creation_date(doc))
             if pot:
@@ -95,8 +157,15 @@ def print_report(result: UpdateResult) -> None:
             info(f"templates/{path.name}: written (the PO template msginit and Weblate start from)")
     for (lang, slug), rep in sorted(result.reports.items()):
         pf = result.files[(lang, slug)]
+        gone = result.vanished.get((lang, slug), [])
+        if gone:
+            info(f"{lang}/{slug}.po: {len(gone)} translated entr{'y' if len(gone) == 1 else 'ies'} left by "
+                 "the last update disappeared from the file (a tool or an edit removed them; not new "
+                 "passages): " + "; ".join(_short(m) for m in gone))
         if pf.path not in result.written:
             continue  # quiet when nothing changed
         info(f"{lang}/{slug}.po: updated (kept {rep.kept}, restored {rep.restored}, "
              f"from memory {rep.from_memory}, source changed {rep.fuzzy_matched}, new {rep.new}, "
-             f"obsoleted {rep.obsoleted})")
+             f"obsoleted {rep.obsoleted})"
+             + (" and converted to UTF-8: its charset could not hold the new text (the header says so)"
+                if pf.upgraded else ""))
