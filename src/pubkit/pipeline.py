@@ -257,6 +257,11 @@ def _plan_collections(cfg: Config, langs: list[str], formats: list[str], cache: 
     for path in collection_paths(cfg):
         coll = read_collection(cfg, path)
         check_members(coll, set(by_slug))
+        if coll.warnings:
+            from .ui import info
+
+            for d in coll.warnings:
+                info(d.format())
         for lang in langs:
             inputs = [cache.digest(path)]
             for slug in coll.members():

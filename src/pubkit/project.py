@@ -18,7 +18,16 @@ def article_paths(cfg: Config) -> list[Path]:
         raise MissingError(f"no seeds folder at {cfg.seeds}", hint="create it and put an article in it")
     paths = []
     for p in sorted(cfg.seeds.iterdir()):
-        if p.name.startswith(".") or p.is_dir():
+        if p.name.startswith("."):
+            continue
+        if p.is_dir():
+            if p.suffix.lower() in READERS or p.suffix.lower() == SIDECAR_SUFFIX:
+                raise InputError(  # a folder named like an article would be skipped without a word
+                    f"'{printable(p.name)}' is a folder, not an article",
+                    location=Location(printable(p.relative_to(cfg.root))),
+                    hint="put the article's text in a file of that name (or rename the folder, "
+                         "e.g. without its suffix, if it holds images)",
+                )
             continue
         if not p.name.isprintable():
             raise InputError(

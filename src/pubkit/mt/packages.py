@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError
+from ..limits import load_json
 
 TMP_PREFIX = ".pubkit-tmp-"
 # Uncompressed size limit of one package (the largest real Argos packages are ~400 MB).
@@ -92,8 +93,8 @@ def argos_settings() -> dict[str, Any]:
         if not path.is_file() or path.stat().st_size > MAX_SETTINGS_BYTES:
             return {}
         with open(path, "rb") as fh:
-            data = json.loads(fh.read(MAX_SETTINGS_BYTES).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = load_json(fh.read(MAX_SETTINGS_BYTES).decode("utf-8"), path, "settings.json")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, InputError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -111,7 +112,7 @@ def read_metadata(folder: Path) -> dict[str, Any]:
     try:
         if path.is_file() and path.stat().st_size > MAX_SETTINGS_BYTES:
             raise InputError("metadata.json is larger than 1 MB", location=Location(path))
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = load_json(path.read_text(encoding="utf-8"), path, "metadata.json")
     except FileNotFoundError:
         raise InputError("not an Argos package: no metadata.json", location=Location(folder)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
