@@ -78,9 +78,11 @@ def _shared_files(root: Path) -> dict[str, bytes]:
 
     cfg = load_config(root)
     files = {"pubkit.toml": (root / "pubkit.toml").read_bytes()}
-    for p in sorted(cfg.templates.rglob("*")):
+    # the project's own templates; the packaged ones travel with pubkit's code (py_modules)
+    own = cfg.templates.resolve().is_relative_to(root.resolve())
+    for p in sorted(cfg.templates.rglob("*")) if own else ():
         if p.is_file() and "__pycache__" not in p.parts:
-            files[str(p.relative_to(root))] = p.read_bytes()
+            files[str(p.resolve().relative_to(root.resolve()))] = p.read_bytes()
     glossary = cfg.translations / "glossary.csv"
     if glossary.is_file():
         files[str(glossary.relative_to(root))] = glossary.read_bytes()
