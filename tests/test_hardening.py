@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pubkit.errors import EnvironmentProblem, ExitCode, InputError, Location, PubkitError
+from pubkit.errors import EnvironmentProblem, ExitCode, InputError, Location, PubkitError, UnavailableError
 
 from .conftest import ROOT
 
@@ -257,3 +257,28 @@ def test_ctrl_c_while_pubkit_starts_exits_130_without_a_traceback(project):
         assert proc.returncode in (130, 0), f"after {delay} s: exit {proc.returncode}: {err}"
         codes.append(proc.returncode)
     assert codes.count(130) >= 4, codes
+
+
+@pytest.mark.parametrize("kind", ["NodeDiedError", "LocalRayletDiedError", "WorkerCrashedError", "RaySystemError"])
+def test_a_ray_cluster_failure_is_exit_69_with_pubkits_message(kind):
+    """A lost node, a missed heartbeat, the raylet gone: pubkit's line with Ray's first one (the
+    end-to-end run with a killed raylet is in the report of issue 24; it needs an idle machine)."""
+    ray = pytest.importorskip("ray")
+    from pubkit.scaleout import cluster_failures
+
+    cls = getattr(ray.exceptions, kind)
+    made = (cls("node 7f3a missed too many heartbeats and was marked dead\nmore detail")
+            if kind in ("NodeDiedError", "RaySystemError") else cls())
+    with pytest.raises(UnavailableError) as err, cluster_failures(ray):
+        raise made
+    assert err.value.exit_code == ExitCode.UNAVAILABLE
+    assert err.value.message.startswith(f"the Ray cluster failed: {kind}")
+    assert "\n" not in err.value.message and "run the command again" in err.value.hint
+
+
+def test_a_bug_in_a_ray_task_stays_a_traceback():
+    ray = pytest.importorskip("ray")
+    from pubkit.scaleout import cluster_failures
+
+    with pytest.raises(ZeroDivisionError), cluster_failures(ray):
+        _ = 1 / 0

@@ -33,7 +33,7 @@ from pathlib import Path
 from . import __version__
 from .catalog.store import po_path
 from .config import Config
-from .errors import InputError, Location, MissingError, PubkitError, UsageError
+from .errors import InputError, Location, MissingError, PubkitError, UnavailableError, UsageError
 from .fingerprint import HashCache, sha256_bytes
 from .fsio import atomic_write, inside_project, make_dir, os_problem, printable
 from .model import SLUG_RE
@@ -353,7 +353,8 @@ def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None,
     built: list[Path] = []
     saved_at = time.monotonic()
     try:
-        for task, files in executor(cfg.root, tasks, n_workers, scratch_dir(cfg)):
+        for task, files in _said_what_was_written(executor(cfg.root, tasks, n_workers, scratch_dir(cfg)),
+                                                  built, len(todo)):
             for fmt, data in files.items():
                 job = by_key[(task.slug, task.lang, fmt)]
                 _write_output(cfg, job, data, cache, manifest, f"the {fmt} edition of '{job.slug}'")
@@ -369,6 +370,15 @@ def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None,
         if built:
             _save_manifest(cfg, manifest)
     return built
+
+
+def _said_what_was_written(results: Iterator[Result], built: list[Path], total: int) -> Iterator[Result]:
+    """The executor's results; a lost worker or cluster (exit 69) says how many files were written."""
+    try:
+        yield from results
+    except UnavailableError as err:
+        raise UnavailableError(f"{err.message}; {len(built)} of {total} edition file(s) were written "
+                               "before it, each complete", location=err.location, hint=err.hint) from None
 
 
 def _render_collections(cfg: Config, todo: list[Job], cache: HashCache, log) -> list[Path]:
