@@ -282,3 +282,18 @@ def test_a_bug_in_a_ray_task_stays_a_traceback():
 
     with pytest.raises(ZeroDivisionError), cluster_failures(ray):
         _ = 1 / 0
+
+
+def test_a_collection_translation_with_an_rlo_is_not_printed(project):
+    from pubkit.collection import own_translations, read_collection
+    from pubkit.config import load_config
+
+    (project / "collections").mkdir()
+    path = project / "collections" / "book.yaml"
+    path.write_text(f"title: Statements\narticles: [{SEED}]\n", encoding="utf-8")
+    (project / "translations" / "ru" / "book.collection.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Statements"\nmsgstr "Заяв\u202eления"\n', encoding="utf-8")
+    cfg = load_config(project)
+    found, left = own_translations(cfg, read_collection(cfg, path), "ru")
+    assert found == {} and left == {"Statements"}, "printed in English, never with the RLO"

@@ -28,6 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from . import characters
 from .config import Config
 from .edition import Coverage, Edition
 from .errors import Diagnostic, InputError, Location, MissingError, Severity
@@ -229,8 +230,10 @@ def own_translations(cfg: Config, coll: Collection, lang: str) -> tuple[dict[str
     found: dict[str, str] = {}
     if path.is_file():
         for e in load(path, root=cfg.root).po:
-            if not e.obsolete and e.msgid in coll.strings() and assess(e).printable:
-                found[e.msgid] = translation_text(e)
+            text = translation_text(e)
+            hidden = characters.first(text)  # an RLO … is never printed: the source string is instead
+            if not e.obsolete and e.msgid in coll.strings() and assess(e).printable and not hidden:
+                found[e.msgid] = text
     return found, {s for s in coll.strings() if s not in found}
 
 
