@@ -459,7 +459,8 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None, *, leave_out: It
     """Make dist/SHA256SUMS list exactly the editions of current articles in dist/
     (``sha256sum -c`` format, sorted by name): regular files with printable names only, so
     the file is never malformed; True when it had to be rewritten. Cheap: hashes and slugs
-    come from the cache. ``leave_out``: names not to list (files about to be replaced or moved)."""
+    come from the cache. ``leave_out``: names not to list (files about to be replaced or moved).
+    With nothing to list there is no SHA256SUMS (an empty one is no valid checksum file)."""
     if not cfg.dist.is_dir():
         return False
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
@@ -476,6 +477,11 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None, *, leave_out: It
                 lines.append(f"{sha}  {p.name}\n")
     want = "".join(lines)
     target = cfg.dist / "SHA256SUMS"
+    if not want:  # nothing to vouch for: no file (`sha256sum -c` refuses an empty one)
+        if not os.path.lexists(target):
+            return False
+        target.unlink()
+        return True
     try:
         if target.read_text(encoding="utf-8") == want:
             return False
