@@ -45,6 +45,8 @@ def _make(spec: dict, target: Path, outside: Path) -> None:
         target.symlink_to(secret)
     elif kind == "link-outside-folder":
         target.symlink_to(outside, target_is_directory=True)
+    elif kind == "folder":
+        target.mkdir()
     else:
         assert kind is None, f"unknown make: {kind}"
         shutil.copy(source or CORPUS / spec["case"], target)

@@ -14,16 +14,29 @@ exits with 64 (README's exit-code table) and Invoke's own message.
 
 from __future__ import annotations
 
-import re
-import sys
-from typing import Any
+import _signal  # type: ignore[import-not-found]  # the C module: loads at once (`signal` imports enum …)
+import os
 
-from invoke import Exit, Program
-from invoke.exceptions import ParseError
 
-from . import __version__
-from .errors import ExitCode
-from .tasks import ns, product
+def _interrupted_while_starting(signum, frame) -> None:
+    """Ctrl-C during the imports below (0.7 s): nothing is written yet; exit 130, no traceback."""
+    os.write(2, b"interrupted\n")
+    os._exit(130)
+
+
+_signal.signal(_signal.SIGINT, _interrupted_while_starting)  # before any heavy import
+
+import re  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+from invoke import Exit, Program  # noqa: E402
+from invoke.exceptions import ParseError  # noqa: E402
+
+from . import __version__  # noqa: E402
+from .errors import ExitCode  # noqa: E402
+from .tasks import ns, product  # noqa: E402
 
 NAME = "pubkit"
 # A task's last positional argument that may be left out (task → argument, value meant).
@@ -87,10 +100,30 @@ class PubkitProgram(Program):
 program = PubkitProgram(name=NAME, binary=NAME, namespace=product, version=__version__)
 
 
+_interrupted = False
+
+
+def _interrupt(signum, frame) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> None:
+    """Run the tasks; Ctrl-C at any moment exits 130 (a task says what was complete; Invoke
+    itself would exit 1 for one outside a task)."""
+    signal.signal(signal.SIGINT, _interrupt)
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Renamed(out), _Renamed(err)
     try:
         program.run(argv)
+    except SystemExit as done:
+        if _interrupted and done.code != 130:
+            print("interrupted", file=sys.stderr)
+            raise SystemExit(130) from None
+        raise
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
     finally:
         sys.stdout, sys.stderr = out, err

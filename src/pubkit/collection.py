@@ -28,12 +28,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
+from . import characters
 from .config import Config
 from .edition import Coverage, Edition
-from .errors import InputError, Location, MissingError
+from .errors import Diagnostic, InputError, Location, MissingError, Severity
 from .fsio import read_bounded
 from .model import SLUG_RE, Author, Document, Emph, Heading, Meta, NoteRef, Paragraph, Text
 from .readers.meta import MetaLines, load_yaml
+from .readers.source import check_characters
 from .segment import map_passages, segment
 
 FOLDER = "collections"
@@ -79,7 +81,16 @@ class CollectionFile(_Strict):
     @field_validator("articles")
     @classmethod
     def _arts(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and not v:
+            raise ValueError("a collection names at least one article")
         return None if v is None else [_slug(s) for s in v]
+
+    @field_validator("parts")
+    @classmethod
+    def _parts(cls, v: list[PartEntry] | None) -> list[PartEntry] | None:
+        if v is not None and not v:
+            raise ValueError("`parts:` is empty; a collection has at least one part")
+        return v
 
     @model_validator(mode="after")
     def _one(self) -> CollectionFile:
@@ -104,6 +115,7 @@ class Collection:
     parts: tuple[Part, ...]
     has_parts: bool
     lines: MetaLines
+    warnings: tuple[Diagnostic, ...] = ()  # members named twice (each is printed once)
 
     def members(self) -> list[str]:
         """Every member slug once, in reading order (the introduction first)."""
@@ -135,6 +147,8 @@ def read_collection(cfg: Config, path: Path) -> Collection:
     except UnicodeDecodeError:
         raise InputError("collection file is not UTF-8", location=Location(shown),
                          hint="save it as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_characters(text, shown)  # the same table as seeds: an RLO in a title is refused with its line
     raw, lines = load_yaml(text, shown, what="collection")
     if not isinstance(raw, dict):
         raise InputError("a collection file is `key: value` lines", location=Location(shown, lines.at(())),
@@ -147,8 +161,25 @@ def read_collection(cfg: Config, path: Path) -> Collection:
         parts = tuple(Part(p.title, tuple(p.articles)) for p in data.parts)
     else:
         parts = (Part("", tuple(data.articles or ())),)
-    return Collection(name, shown, data.title, data.subtitle, data.intro, parts,
-                      data.parts is not None, lines)
+    coll = Collection(name, shown, data.title, data.subtitle, data.intro, parts, data.parts is not None,
+                      lines)
+    return replace(coll, warnings=_named_twice(coll))
+
+
+def _named_twice(coll: Collection) -> tuple[Diagnostic, ...]:
+    """A warning for each article named again after its first place (the book prints it once, there)."""
+    seen: dict[str, int] = {coll.intro: coll.lines.at(("intro",))} if coll.intro else {}
+    out = []
+    for i, p in enumerate(coll.parts):
+        for j, slug in enumerate(p.slugs):
+            line = coll.lines.at(("parts", i, "articles", j) if coll.has_parts else ("articles", j))
+            if slug in seen:
+                out.append(Diagnostic(
+                    "collection-duplicate", Severity.WARNING,
+                    f"'{slug}' is named twice (first at line {seen[slug]}); the book prints it once, there",
+                    Location(coll.path, line), hint="remove one of the two"))
+            seen.setdefault(slug, line)
+    return tuple(out)
 
 
 def _schema_error(err: ValidationError, shown: Path, lines: MetaLines) -> InputError:
@@ -199,8 +230,10 @@ def own_translations(cfg: Config, coll: Collection, lang: str) -> tuple[dict[str
     found: dict[str, str] = {}
     if path.is_file():
         for e in load(path, root=cfg.root).po:
-            if not e.obsolete and e.msgid in coll.strings() and assess(e).printable:
-                found[e.msgid] = translation_text(e)
+            text = translation_text(e)
+            hidden = characters.first(text)  # an RLO … is never printed: the source string is instead
+            if not e.obsolete and e.msgid in coll.strings() and assess(e).printable and not hidden:
+                found[e.msgid] = text
     return found, {s for s in coll.strings() if s not in found}
 
 
@@ -255,11 +288,13 @@ def _book(meta: Meta, coll: Collection, docs: dict[str, Document], part_titles: 
 
     if coll.intro:
         add(coll.intro, 1)
+    added = {coll.intro}
     for part, title in zip(coll.parts, part_titles, strict=True):
         if coll.has_parts:
             blocks.append(Heading(level=1, content=(Text(title),)))
         for slug in part.slugs:
-            if slug != coll.intro:
+            if slug not in added:  # an article named twice is printed once (read_collection warns)
+                added.add(slug)
                 add(slug, level)
     return Document(meta=meta, blocks=tuple(blocks), notes=tuple(notes))
 

@@ -8,6 +8,7 @@ them, count them and emit them as JSON without parsing strings.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,13 +76,24 @@ class Diagnostic:
         }
 
 
+_REPR = re.compile(r" ?<[\w.]+ object at 0x[0-9a-fA-F]+>")
+
+
+def without_reprs(text: str) -> str:
+    """``text`` without Python object reprs (``<_io.BytesIO object at 0x7f…>``, as a library's
+    message may hold): they mean nothing to a user and differ from run to run."""
+    return _REPR.sub("", text)
+
+
 class PubkitError(Exception):
-    """Base of every error a user can cause or fix. Carries a category and an exit code."""
+    """Base of every error a user can cause or fix. Carries a category and an exit code.
+    The message never shows a Python object's repr (:func:`without_reprs`)."""
 
     category = "error"
     exit_code = ExitCode.INPUT
 
     def __init__(self, message: str, *, location: Location | None = None, hint: str = ""):
+        message = without_reprs(message)
         super().__init__(message)
         self.message = message
         self.location = location

@@ -148,11 +148,14 @@ def _check_size(size: int, limit: int, kind: str, shown: Path) -> None:
 
 def atomic_write(
     path: Path, data: bytes | str, *, expect_mtime_ns: int | None = None, expect_absent: bool = False,
-    root: Path | None = None,
+    root: Path | None = None, tmp_dir: Path | None = None,
 ) -> None:
     """Write ``data`` to ``path`` atomically (temp file + fsync + rename + fsync of the folder).
 
     ``root``: the project; the path is first proven inside it (:func:`inside_project`).
+    ``tmp_dir``: where the temporary file lives (default: beside ``path``), for a folder that
+    must never hold one, even for the moment a kill can freeze (``dist/``); used only on the
+    same file system as ``path``, so that the rename stays atomic.
 
     ``expect_mtime_ns``: the modification time the caller saw when it read the file; if the
     file changed on disk since (a reviewer saved it meanwhile), nothing is written and
@@ -170,7 +173,7 @@ def atomic_write(
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _check_unchanged(path, expect_mtime_ns, expect_absent)  # fail early: nothing to clean up
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=_tmp_dir_for(path, tmp_dir))
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
@@ -188,6 +191,16 @@ def atomic_write(
         _fsync_dir(path.parent)
     except OSError as err:
         raise _os_problem(err, path) from None
+
+
+def _tmp_dir_for(path: Path, tmp_dir: Path | None) -> Path:
+    """``tmp_dir`` when it is on ``path``'s file system (a rename between them is atomic), else
+    ``path``'s folder."""
+    if tmp_dir is not None:
+        with contextlib.suppress(OSError):
+            if os.stat(tmp_dir).st_dev == os.stat(path.parent).st_dev:
+                return tmp_dir
+    return path.parent
 
 
 def _exists(path: Path) -> bool:
@@ -297,6 +310,12 @@ def make_dir(root: Path, path: Path, *, what: str = "") -> Path:
     except OSError as err:
         raise _os_problem(err, Path(path)) from None
     return Path(path)
+
+
+def os_problem(err: OSError, path: Path | str | None = None) -> EnvironmentProblem:
+    """An OSError met while writing as exit 73, naming the path (the error's own, else ``path``)."""
+    where = err.filename if isinstance(err.filename, (str, os.PathLike)) and err.filename else path
+    return _os_problem(err, Path(where or "."))
 
 
 def _os_problem(err: OSError, path: Path) -> EnvironmentProblem:

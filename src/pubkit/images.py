@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .edition import EmbeddedImage
-from .errors import InputError, Location, MissingError
+from .errors import InputError, Location, MissingError, without_reprs
 from .fsio import MB, READ_LIMITS, inside_project, read_bounded
 from .model import Block, Document, Image, ListBlock
 
@@ -102,6 +102,9 @@ def _refuse(message: str, where: Location, hint: str) -> InputError:
 def check_image(data: bytes, shown: str, where: Location) -> tuple[str, str]:
     """(media type, suffix) of image bytes pubkit embeds; an InputError at ``where`` otherwise."""
     kind = sniff(data)
+    if not data:
+        raise _refuse(f"the image '{shown}' is empty (0 bytes)", where,
+                      "export the image again (PNG, JPEG or GIF) and link that file")
     if kind is None:
         if _SVG.match(data[:4096]):
             raise _refuse(f"the image '{shown}' is SVG, which pubkit does not embed (it can carry scripts "
@@ -121,7 +124,8 @@ def check_image(data: bytes, shown: str, where: Location) -> tuple[str, str]:
     except InputError:
         raise
     except Exception as err:  # Pillow raises many kinds for damaged files
-        raise _refuse(f"the image '{shown}' cannot be read as {kind[1].upper()}: {err}", where,
+        reason = without_reprs(str(err))
+        raise _refuse(f"the image '{shown}' cannot be read as {kind[1].upper()}: {reason}", where,
                       "open and save it again with an image editor") from None
     return kind
 

@@ -76,8 +76,8 @@ def render_task(root: str, task: Task, scratch: str | None = None) -> dict[str, 
     """Worker: read the article (and its local images), localize it once, render each format;
     the files' bytes.
 
-    ``scratch``: where the renderers' temporary files go (``dist/`` locally, so nothing is
-    written outside the project; None: the system's temporary folder, on a Ray node).
+    ``scratch``: where the renderers' temporary files go (``.pubkit/tmp/`` locally: inside the
+    project, never in ``dist/``; None: the system's temporary folder, on a Ray node).
     """
     import tempfile
 

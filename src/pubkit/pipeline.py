@@ -11,13 +11,17 @@ no-op build reads no source, parses nothing and imports neither WeasyPrint nor e
 Stale editions are rendered per (article, language) on a process pool sized to the cores
 (:mod:`pubkit.jobs`) or as Ray tasks (:mod:`pubkit.scaleout`); the workers send the files'
 bytes back and this process alone writes them, each atomically (temporary file + rename),
-so ``dist/`` only ever holds complete files. ``dist/SHA256SUMS`` is checked against
-``dist/`` on every build and rewritten when it disagrees (a run killed between the last
-edition and the checksums is repaired by the next one, even if that one builds nothing).
+so ``dist/`` only ever holds complete files. No temporary file is ever in ``dist/``, even for the
+moment a kill can freeze: renders and atomic writes keep theirs in ``.pubkit/tmp/`` (same file
+system, emptied when a build starts). ``dist/SHA256SUMS`` is true at every instant: before the
+first edition is replaced it is rewritten without the files this build replaces, and after the
+last one with every current file (so a run killed anywhere leaves a file ``sha256sum -c``
+accepts, listing what it can vouch for; the next build lists the rest).
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -29,9 +33,9 @@ from pathlib import Path
 from . import __version__
 from .catalog.store import po_path
 from .config import Config
-from .errors import InputError, Location, MissingError, PubkitError, UsageError
+from .errors import InputError, Location, MissingError, PubkitError, UnavailableError, UsageError
 from .fingerprint import HashCache, sha256_bytes
-from .fsio import atomic_write, inside_project, make_dir, printable
+from .fsio import atomic_write, inside_project, make_dir, os_problem, printable
 from .model import SLUG_RE
 from .jobs import Result, Task, default_workers, run_local
 from .project import article_paths
@@ -39,6 +43,8 @@ from .readers.source import SIDECAR_SUFFIX
 
 FORMATS = ("epub", "pdf")
 MANIFEST = Path(".pubkit") / "builds.json"
+SCRATCH = Path(".pubkit") / "tmp"  # temporary files of a build: never in dist/
+_CANNOT_WRITE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 MANIFEST_EVERY_S = 2.0  # how often the manifest is saved during a long build
 
 # (root, tasks, workers, scratch folder) -> (task, bytes per format) as they finish
@@ -260,6 +266,11 @@ def _plan_collections(cfg: Config, langs: list[str], formats: list[str], cache: 
     for path in collection_paths(cfg):
         coll = read_collection(cfg, path)
         check_members(coll, set(by_slug))
+        if coll.warnings:
+            from .ui import info
+
+            for d in coll.warnings:
+                info(d.format())
         for lang in langs:
             inputs = [cache.digest(path)]
             for slug in coll.members():
@@ -317,6 +328,8 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
         built: list[Path] = []
         if todo:
             make_dir(cfg.root, cfg.dist, what="dist/")
+            # SHA256SUMS must not vouch for a file about to be replaced, for one instant
+            sync_checksums(cfg, cache, leave_out={j.out.name for j in todo})
             books = [j for j in todo if j.collection]
             singles = [j for j in todo if not j.collection]
             if singles:
@@ -324,6 +337,10 @@ def build(cfg: Config, langs=None, article=None, formats=None, *, workers: int |
             if books:
                 built += _render_collections(cfg, books, cache, log)
         rewritten = sync_checksums(cfg, cache)
+    except OSError as err:  # an output path pubkit could not write (each write says so itself)
+        if err.errno not in _CANNOT_WRITE:
+            raise
+        raise os_problem(err, cfg.dist) from None
     finally:
         cache.save()
     return BuildReport(tuple(built), tuple(j.out for j in fresh), rewritten)
@@ -339,7 +356,8 @@ def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None,
     built: list[Path] = []
     saved_at = time.monotonic()
     try:
-        for task, files in executor(cfg.root, tasks, n_workers, cfg.dist):
+        for task, files in _said_what_was_written(executor(cfg.root, tasks, n_workers, scratch_dir(cfg)),
+                                                  built, len(todo)):
             for fmt, data in files.items():
                 job = by_key[(task.slug, task.lang, fmt)]
                 _write_output(cfg, job, data, cache, manifest, f"the {fmt} edition of '{job.slug}'")
@@ -355,6 +373,15 @@ def _render(cfg: Config, todo: list[Job], cache: HashCache, workers: int | None,
         if built:
             _save_manifest(cfg, manifest)
     return built
+
+
+def _said_what_was_written(results: Iterator[Result], built: list[Path], total: int) -> Iterator[Result]:
+    """The executor's results; a lost worker or cluster (exit 69) says how many files were written."""
+    try:
+        yield from results
+    except UnavailableError as err:
+        raise UnavailableError(f"{err.message}; {len(built)} of {total} edition file(s) were written "
+                               "before it, each complete", location=err.location, hint=err.hint) from None
 
 
 def _render_collections(cfg: Config, todo: list[Job], cache: HashCache, log) -> list[Path]:
@@ -379,7 +406,7 @@ def _render_collections(cfg: Config, todo: list[Job], cache: HashCache, log) -> 
                 edition = book_edition(cfg, coll, {s: localize(cfg, d, lang) for s, d in docs.items()}, lang)
                 for job in (j for j in jobs if j.lang == lang):
                     fd, tmp = tempfile.mkstemp(prefix=f".{name}.{lang}.", suffix=f".{job.fmt}.part",
-                                               dir=cfg.dist)
+                                               dir=scratch_dir(cfg))
                     os.close(fd)
                     try:
                         render_edition(job.fmt, edition, cfg, Path(tmp))
@@ -400,7 +427,7 @@ def _write_output(cfg: Config, job: Job, data: bytes, cache: HashCache, manifest
     """One finished edition or book into dist/: proven inside the project, written atomically,
     its hash remembered (no re-read) and recorded with its fingerprint in the manifest."""
     inside_project(cfg.root, job.out, what=what, for_write=True)
-    atomic_write(job.out, data, root=cfg.root)
+    atomic_write(job.out, data, root=cfg.root, tmp_dir=scratch_dir(cfg))
     sha = sha256_bytes(data)
     cache.remember(job.out, sha)
     manifest[job.out.name] = {"fingerprint": job.fingerprint, "sha256": sha}
@@ -410,8 +437,20 @@ def _save_manifest(cfg: Config, manifest: dict) -> None:
     atomic_write(cfg.root / MANIFEST, json.dumps(manifest, indent=0, sort_keys=True), root=cfg.root)
 
 
+def scratch_dir(cfg: Config) -> Path:
+    """``.pubkit/tmp/``: where a build's temporary files go (made when missing)."""
+    return make_dir(cfg.root, cfg.root / SCRATCH, what=".pubkit/tmp/")
+
+
 def _remove_leftovers(cfg: Config) -> None:
-    """Temporary files of a run that was killed mid-render (never complete editions)."""
+    """Temporary files of a run that was killed mid-render (never complete editions): all of
+    ``.pubkit/tmp/``, and in ``dist/`` those older versions of pubkit left there."""
+    scratch = cfg.root / SCRATCH
+    if scratch.is_dir() and not scratch.is_symlink():
+        inside_project(cfg.root, scratch, what=".pubkit/tmp/", for_write=True)
+        for p in scratch.iterdir():
+            if p.is_file() or p.is_symlink():
+                p.unlink(missing_ok=True)
     if cfg.dist.is_dir():
         inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
         # ".x.part" (a render in progress) and atomic_write's own ".<name>.<random>.tmp"
@@ -419,11 +458,12 @@ def _remove_leftovers(cfg: Config) -> None:
             p.unlink(missing_ok=True)
 
 
-def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
+def sync_checksums(cfg: Config, cache: HashCache | None = None, *, leave_out: Iterable[str] = ()) -> bool:
     """Make dist/SHA256SUMS list exactly the editions of current articles in dist/
     (``sha256sum -c`` format, sorted by name): regular files with printable names only, so
     the file is never malformed; True when it had to be rewritten. Cheap: hashes and slugs
-    come from the cache."""
+    come from the cache. ``leave_out``: names not to list (files about to be replaced or moved).
+    With nothing to list there is no SHA256SUMS (an empty one is no valid checksum file)."""
     if not cfg.dist.is_dir():
         return False
     inside_project(cfg.root, cfg.dist, what="dist/", for_write=True)
@@ -431,6 +471,7 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
     cache = cache or HashCache(cfg.root)
     names = [*current_articles(cfg, cache), *_collection_names(cfg)]
     current = {f"{name}.{lang}.{fmt}" for name in names for lang in cfg.edition_langs for fmt in FORMATS}
+    current -= set(leave_out)
     lines = []
     for p in sorted(cfg.dist.iterdir()):
         if p.name in current and p.name.isprintable() and p.is_file() and not p.is_symlink():
@@ -439,12 +480,17 @@ def sync_checksums(cfg: Config, cache: HashCache | None = None) -> bool:
                 lines.append(f"{sha}  {p.name}\n")
     want = "".join(lines)
     target = cfg.dist / "SHA256SUMS"
+    if not want:  # nothing to vouch for: no file (`sha256sum -c` refuses an empty one)
+        if not os.path.lexists(target):
+            return False
+        target.unlink()
+        return True
     try:
         if target.read_text(encoding="utf-8") == want:
             return False
     except (OSError, UnicodeDecodeError):
         pass
-    atomic_write(target, want, root=cfg.root)
+    atomic_write(target, want, root=cfg.root, tmp_dir=scratch_dir(cfg))
     if own_cache:
         cache.save()
     return True

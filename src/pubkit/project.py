@@ -22,6 +22,13 @@ def article_paths(cfg: Config) -> list[Path]:
         if p.name.startswith("."):
             continue
         if p.is_dir():
+            if p.suffix.lower() in READERS or p.suffix.lower() == SIDECAR_SUFFIX:
+                raise InputError(  # a folder named like an article would be skipped without a word
+                    f"'{printable(p.name)}' is a folder, not an article",
+                    location=Location(printable(p.relative_to(cfg.root))),
+                    hint="put the article's text in a file of that name (or rename the folder, "
+                         "e.g. without its suffix, if it holds images)",
+                )
             paths.extend(_bundle_index(p, cfg))
             continue
         if not p.name.isprintable():

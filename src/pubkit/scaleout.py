@@ -64,9 +64,11 @@ def connect(address: str | None = None):
             ray.init(address=address, runtime_env=env, **kwargs)
         else:
             ray.init(num_cpus=LOCAL_CPUS, runtime_env=env, **kwargs)
-    except (ConnectionError, RuntimeError, ValueError) as err:
-        raise UnavailableError(f"cannot start or reach the Ray cluster: {err}",
-                               hint="check the address (ray status on the head node)") from None
+    except Exception as err:  # noqa: BLE001 - Ray raises a bare Exception when a node times out starting
+        first = next((line.strip() for line in str(err).splitlines() if line.strip()), type(err).__name__)
+        raise UnavailableError(f"cannot start or reach the Ray cluster: {first[:300]}",
+                               hint="check the address (ray status on the head node); on a busy machine, "
+                                    "run the command again") from None
     return ray
 
 
@@ -78,10 +80,11 @@ def _shared_files(root: Path) -> dict[str, bytes]:
 
     cfg = load_config(root)
     files = {"pubkit.toml": (root / "pubkit.toml").read_bytes()}
-    own = cfg.templates if cfg.templates.resolve().is_relative_to(root.resolve()) else None
-    for p in sorted(own.rglob("*") if own else ()):  # pubkit's own templates travel with its code
+    # the project's own templates; the packaged ones travel with pubkit's code (py_modules)
+    own = cfg.templates.resolve().is_relative_to(root.resolve())
+    for p in sorted(cfg.templates.rglob("*")) if own else ():
         if p.is_file() and "__pycache__" not in p.parts:
-            files[str(p.relative_to(root))] = p.read_bytes()
+            files[str(p.resolve().relative_to(root.resolve()))] = p.read_bytes()
     glossary = cfg.translations / "glossary.csv"
     if glossary.is_file():
         files[str(glossary.relative_to(root))] = glossary.read_bytes()
@@ -169,6 +172,10 @@ def ray_build_executor(address: str | None = None):
 
     def run(root: Path, tasks: list[Task], workers: int, scratch: Path) -> Iterator[Result]:
         ray = connect(address)
+        with cluster_failures(ray):
+            yield from _run(ray, root, tasks)
+
+    def _run(ray, root: Path, tasks: list[Task]) -> Iterator[Result]:
         shared = _shared_files(root)
         key = hashlib.sha256(b"".join(k.encode() + b"\0" + v for k, v in sorted(shared.items()))).hexdigest()
         shared_ref = ray.put(shared)
@@ -202,19 +209,37 @@ def _get(ray, ref):
 
     try:
         return ray.get(ref)
-    except PubkitError:
-        raise
     except ray.exceptions.RayTaskError as err:
         cause = getattr(err, "cause", None)
         if isinstance(cause, PubkitError):
             raise cause from None
+        if isinstance(cause, ray.exceptions.RayError):  # the task died with the cluster, not of a bug
+            raise cause from None
         raise
-    except (ray.exceptions.WorkerCrashedError, ray.exceptions.RayActorError,
-            ray.exceptions.ObjectLostError, ray.exceptions.NodeDiedError) as err:
-        raise UnavailableError(
-            f"a Ray worker was lost: {type(err).__name__}",
-            hint="files written so far are complete; run the command again",
-        ) from None
+
+
+@contextlib.contextmanager
+def cluster_failures(ray) -> Iterator[None]:
+    """Any failure of the cluster itself (a lost node, a missed heartbeat, a dead worker or actor,
+    a lost object, the raylet gone) as :class:`UnavailableError` (exit 69) with Ray's first line;
+    a task's own PubkitError passes as it is, and an error in pubkit's code stays a traceback."""
+    try:
+        yield
+    except ray.exceptions.RayTaskError as err:
+        cause = getattr(err, "cause", None)
+        if isinstance(cause, ray.exceptions.RayError) and not isinstance(cause, ray.exceptions.RayTaskError):
+            raise _lost(cause) from None
+        raise
+    except ray.exceptions.RayError as err:
+        raise _lost(err) from None
+
+
+def _lost(err: BaseException) -> UnavailableError:
+    first = next((line.strip() for line in str(err).splitlines() if line.strip()), "")
+    return UnavailableError(
+        f"the Ray cluster failed: {type(err).__name__}" + (f" ({first[:200]})" if first else ""),
+        hint="files written so far are complete; check the cluster (`ray status`) and run the command again",
+    )
 
 
 # -- translation ------------------------------------------------------------------------
@@ -248,21 +273,13 @@ class RayEngine:
         n = len(self.actors)
         size = -(-len(texts) // n)
         parts = [texts[i:i + size] for i in range(0, len(texts), size)]
-        refs = [a.translate.remote(part) for a, part in zip(self.actors, parts, strict=False)]
         try:
-            results = self.ray.get(refs)
-        except self.ray.exceptions.RayTaskError as err:
-            cause = getattr(err, "cause", None)
-            from .errors import PubkitError
-
-            if isinstance(cause, PubkitError):
-                raise cause from None
-            raise
-        except (self.ray.exceptions.RayActorError, self.ray.exceptions.WorkerCrashedError) as err:
-            raise UnavailableError(
-                f"a Ray translation actor was lost: {type(err).__name__}",
-                hint="drafts of the articles already saved are kept; run the command again",
-            ) from None
+            with cluster_failures(self.ray):
+                refs = [a.translate.remote(part) for a, part in zip(self.actors, parts, strict=False)]
+                results = [_get(self.ray, ref) for ref in refs]
+        except UnavailableError as err:
+            raise UnavailableError(f"{err.message} while translating", hint="drafts of the articles "
+                                   "already saved are kept; run the command again") from None
         out = [d for part in results for d in part]
         if progress is not None:
             progress(len(out), len(texts))

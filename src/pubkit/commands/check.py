@@ -27,6 +27,11 @@ def collect(cfg, langs=None, article: str | None = None) -> list:
     found = list(stray_files(cfg, {d.meta.slug for d in all_docs}))
     for doc in docs:  # the reader's unsettled guesses about the source's structure
         found.extend(guess_diagnostics(doc))
+    if not article:  # an article named twice in a collection
+        from ..collection import collection_paths, read_collection
+
+        for path in collection_paths(cfg):
+            found.extend(read_collection(cfg, path).warnings)
     for lang in select_langs(cfg, langs):
         cats = load_language(cfg, lang, [d.meta.slug for d in docs])
         ctx = Context(lang, cfg.source_lang, glossary)

@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from ..config import Config, load_config
 from ..errors import ConfigError, InputError, Location, MissingError, PubkitError, UnavailableError
+from ..mt.deadline import NetLimits, limits_from
 from ..mt import index as ix
 from ..mt import mlpackages as ml
 from ..mt import packages as pk
@@ -136,7 +137,8 @@ def install(cfg: Config, folder: Path, *, pair: str | None, file: str | None, ur
         _done(pk.install_archive(path, folder, expect=expect), folder)
         return 0
     if url:
-        tmp = ix.download(url, folder, label=url.rsplit("/", 1)[-1], from_index=False)
+        tmp = ix.download(url, folder, label=url.rsplit("/", 1)[-1], from_index=False,
+                          limits=limits_from(cfg))
         try:
             if ml.is_model(tmp):
                 _install_multilingual(cfg, tmp, expect)
@@ -151,10 +153,10 @@ def install(cfg: Config, folder: Path, *, pair: str | None, file: str | None, ur
     if not wanted:
         info("every project language pair has a model; nothing to install")
         return 0
-    entries = ix.fetch_index(where)
+    entries = ix.fetch_index(where, limits=limits_from(cfg))
     for src, tgt in wanted:
         for entry in _plan(entries, src, tgt, folder, where):
-            _install_entry(entry, folder)
+            _install_entry(entry, folder, limits_from(cfg))
     return 0
 
 
@@ -176,12 +178,12 @@ def _plan(entries: list[ix.IndexEntry], src: str, tgt: str, folder: Path, where:
     )
 
 
-def _install_entry(entry: ix.IndexEntry, folder: Path) -> None:
+def _install_entry(entry: ix.IndexEntry, folder: Path, limits: NetLimits | None = None) -> None:
     last: PubkitError = MissingError(f"the index entry for {entry.pair} has no download link")
     for link in entry.links:
         try:
             tmp = ix.download(link, folder, size=entry.size, sha256=entry.sha256, from_index=True,
-                              label=f"{entry.from_code}→{entry.to_code} {entry.version}")
+                              label=f"{entry.from_code}→{entry.to_code} {entry.version}", limits=limits)
         except (UnavailableError, MissingError, InputError) as err:
             last = err  # refused or unreachable: try the next mirror
             continue

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from ..config import Config, load_config
 from ..errors import MissingError
-from ..fsio import project_lock
-from ..pipeline import FORMATS, current_articles, write_checksums
+from ..fsio import os_problem, project_lock
+from ..pipeline import FORMATS, current_articles, sync_checksums, write_checksums
 from ..readers.source import SIDECAR_SUFFIX
 from ..ui import info
 
@@ -75,9 +75,12 @@ def _free(target: Path) -> Path:
 
 
 def _move(src: Path, folder: Path, result: RetireResult) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    dest = _free(folder / src.name)
-    os.replace(src, dest)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        dest = _free(folder / src.name)
+        os.replace(src, dest)
+    except OSError as err:  # a read-only dist/ or seeds/: exit 73 with the path
+        raise os_problem(err, src) from None
     result.moved.append((src, dest))
 
 
@@ -94,7 +97,10 @@ def tidy_dist(cfg: Config) -> list[Path]:
     result = RetireResult()
     books = {p.stem for p in collection_paths(cfg)}  # a collection's books are current too
     slugs = set(current_slugs(cfg)) | books
-    for p in stray_editions(cfg, slugs):
+    strays = list(stray_editions(cfg, slugs))
+    if strays:  # SHA256SUMS stops listing them before they leave (it lists current articles only)
+        write_checksums(cfg)
+    for p in strays:
         slug = p.name.rsplit(".", 2)[0]
         move_editions(cfg, slug, [p], result)
     if result.moved:
@@ -121,7 +127,9 @@ def retire(cfg: Config, slug: str) -> RetireResult:
         po = cfg.translations / lang / f"{slug}.po"
         if po.is_file():
             _move(po, cfg.translations / RETIRED / lang, result)
-    move_editions(cfg, slug, edition_files(cfg, slug), result)
+    editions = edition_files(cfg, slug)
+    sync_checksums(cfg, leave_out={p.name for p in editions})  # no line for a file about to leave
+    move_editions(cfg, slug, editions, result)
     write_checksums(cfg)
     return result
 

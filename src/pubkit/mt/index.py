@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import http.client
 import json
 import os
 import shutil
@@ -22,10 +23,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError, UnavailableError
+from ..limits import load_json
 from . import packages as pk
+from .deadline import NetLimits, Transfer
 
 DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/index.json"
-TIMEOUT = 30
 USER_AGENT = "pubkit (argos package index client)"
 # The real index is about 100 KB; an index larger than this is refused while it streams in.
 MAX_INDEX_BYTES = 8 * 1024**2
@@ -75,9 +77,9 @@ def _local_file(url: str) -> Path:
     return path
 
 
-def _open(url: str, *, allow_file: bool) -> IO[bytes]:
+def _open(url: str, *, allow_file: bool, transfer: Transfer) -> IO[bytes]:
     """Open ``url`` for streaming. http(s) always; ``file://`` and plain paths only when ``allow_file``
-    (what the user typed), never for links taken from an index."""
+    (what the user typed), never for links taken from an index. ``transfer`` bounds the time."""
     scheme = urllib.parse.urlparse(url).scheme.lower() if "://" in url else ""
     if scheme in ("", "file"):
         if not allow_file:
@@ -90,11 +92,12 @@ def _open(url: str, *, allow_file: bool) -> IO[bytes]:
                          hint="use an http(s) URL, or --file for a local .argosmodel")
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
-        resp = urllib.request.urlopen(req, timeout=TIMEOUT)
+        resp = transfer.opener().open(req, timeout=transfer.read_timeout())
     except urllib.error.HTTPError as err:
         raise MissingError(f"the server answered {err.code} {err.reason}", location=Location(url),
                            hint="check the URL (or the index's entry)") from None
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as err:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError, http.client.HTTPException) as err:
+        transfer.check()  # past the deadline (a server dripping its headers): say so
         reason = getattr(err, "reason", err)
         raise UnavailableError(
             f"cannot reach {url}: {reason}", location=None,
@@ -108,9 +111,9 @@ def _open(url: str, *, allow_file: bool) -> IO[bytes]:
     return resp
 
 
-def _read_capped(resp: IO[bytes], cap: int, url: str) -> bytes:
+def _read_capped(resp: IO[bytes], cap: int, url: str, transfer: Transfer) -> bytes:
     chunks, got = [], 0
-    while chunk := resp.read(1 << 16):
+    while chunk := transfer.read(resp, 1 << 16):
         got += len(chunk)
         if got > cap:
             raise InputError(f"refused: the package index is larger than {cap // 1024**2} MB",
@@ -119,22 +122,26 @@ def _read_capped(resp: IO[bytes], cap: int, url: str) -> bytes:
     return b"".join(chunks)
 
 
-def fetch_index(url: str, *, max_bytes: int | None = None) -> list[IndexEntry]:
+def fetch_index(url: str, *, max_bytes: int | None = None,
+                limits: NetLimits | None = None) -> list[IndexEntry]:
     """Download and parse an index (``file://`` and plain paths work too, for offline mirrors),
-    reading at most ``max_bytes`` (MAX_INDEX_BYTES)."""
+    reading at most ``max_bytes`` (MAX_INDEX_BYTES) within ``limits`` (its index deadline)."""
     cap = max_bytes or MAX_INDEX_BYTES
+    transfer = Transfer(url, "the package index", (limits or NetLimits()).for_index())
     try:
-        with _open(url, allow_file=True) as resp:
-            data = _read_capped(resp, cap, url)
-    except (TimeoutError, ConnectionError) as err:
-        raise UnavailableError(f"reading the index {url} broke off: {err}",
+        with _open(url, allow_file=True, transfer=transfer) as resp:
+            data = _read_capped(resp, cap, url, transfer)
+    except (TimeoutError, ConnectionError, http.client.HTTPException) as err:
+        raise UnavailableError(f"reading the index {url} broke off after {transfer.received:,} bytes: {err}",
                                hint="check the network and run the command again") from None
+    finally:
+        transfer.close()
     return parse_index(data, url)
 
 
 def parse_index(data: bytes, where: str = "index") -> list[IndexEntry]:
     try:
-        items = json.loads(data.decode("utf-8"))
+        items = load_json(data.decode("utf-8"), where, "the package index")
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputError(f"the package index is not valid JSON: {err}", location=Location(where)) from None
     if not isinstance(items, list):
@@ -166,18 +173,25 @@ def pick(entries: list[IndexEntry], source: str, target: str) -> IndexEntry | No
 
 
 def download(url: str, folder: Path, *, size: int | None = None, sha256: str | None = None,
-             label: str = "", from_index: bool = False, max_bytes: int | None = None) -> Path:
+             label: str = "", from_index: bool = False, max_bytes: int | None = None,
+             limits: NetLimits | None = None) -> Path:
     """Download ``url`` into a temporary file in the models folder's staging area; the caller deletes it.
 
     Streams with a cap: the index's ``size`` when given, else ``max_bytes`` (MAX_DOWNLOAD_BYTES);
     a body longer than that is cut off and refused, nothing is kept. Links from an index
-    (``from_index``) must be http(s).
+    (``from_index``) must be http(s). The whole download must finish within ``limits``
+    (a total deadline and a minimum rate, :mod:`.deadline`).
     """
     cap = min(size, max_bytes or MAX_DOWNLOAD_BYTES) if size else (max_bytes or MAX_DOWNLOAD_BYTES)
     folder.mkdir(parents=True, exist_ok=True)
     stage = pk.staging_dir(folder)
     dest = stage / f"{pk.TMP_PREFIX}{uuid.uuid4().hex[:12]}.argosmodel"
-    resp = _open(url, allow_file=not from_index)
+    transfer = Transfer(url, "the download", limits or NetLimits())
+    try:
+        resp = _open(url, allow_file=not from_index, transfer=transfer)
+    except BaseException:
+        transfer.close()
+        raise
     try:
         headers = getattr(resp, "headers", None)
         length = headers.get("Content-Length") if headers is not None else None
@@ -198,9 +212,9 @@ def download(url: str, folder: Path, *, size: int | None = None, sha256: str | N
         with _progress(label or url.rsplit("/", 1)[-1], total) as advance, open(dest, "wb") as out:
             while True:
                 try:
-                    chunk = resp.read(1 << 16)
-                except (TimeoutError, ConnectionError, OSError) as err:
-                    raise UnavailableError(f"the download of {url} broke off: {err}",
+                    chunk = transfer.read(resp, 1 << 16)
+                except (TimeoutError, ConnectionError, OSError, http.client.HTTPException) as err:
+                    raise UnavailableError(f"the download of {url} broke off after {got:,} bytes: {err}",
                                            hint="check the network and run the command again") from None
                 if not chunk:
                     break
@@ -217,6 +231,7 @@ def download(url: str, folder: Path, *, size: int | None = None, sha256: str | N
         dest.unlink(missing_ok=True)
         raise
     finally:
+        transfer.close()
         resp.close()
     problem = None
     if total and got != total:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError
+from ..limits import load_json
 from . import packages as pk
 
 METADATA = "pubkit-model.json"
@@ -151,7 +152,7 @@ def vocabulary(folder: Path) -> list[str]:
             continue
         try:
             if name.endswith(".json"):
-                tokens = json.loads(path.read_text(encoding="utf-8"))
+                tokens = load_json(path.read_text(encoding="utf-8"), path, "the vocabulary")
                 if isinstance(tokens, list) and all(isinstance(t, str) for t in tokens):
                     return tokens
                 raise InputError("the vocabulary is not a list of tokens", location=Location(path))
@@ -168,7 +169,7 @@ def vocabulary(folder: Path) -> list[str]:
 def read_metadata(folder: Path) -> dict:
     path = folder / METADATA
     try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = load_json(path.read_text(encoding="utf-8"), path, METADATA)
     except FileNotFoundError:
         raise InputError(
             f"not a multilingual model: no {METADATA}",

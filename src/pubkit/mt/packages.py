@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from ..errors import EnvironmentProblem, InputError, Location, MissingError
+from ..limits import load_json
 
 TMP_PREFIX = ".pubkit-tmp-"
 # Uncompressed size limit of one package (the largest real Argos packages are ~400 MB).
@@ -92,8 +93,8 @@ def argos_settings() -> dict[str, Any]:
         if not path.is_file() or path.stat().st_size > MAX_SETTINGS_BYTES:
             return {}
         with open(path, "rb") as fh:
-            data = json.loads(fh.read(MAX_SETTINGS_BYTES).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            data = load_json(fh.read(MAX_SETTINGS_BYTES).decode("utf-8"), path, "settings.json")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, InputError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -111,7 +112,7 @@ def read_metadata(folder: Path) -> dict[str, Any]:
     try:
         if path.is_file() and path.stat().st_size > MAX_SETTINGS_BYTES:
             raise InputError("metadata.json is larger than 1 MB", location=Location(path))
-        meta = json.loads(path.read_text(encoding="utf-8"))
+        meta = load_json(path.read_text(encoding="utf-8"), path, "metadata.json")
     except FileNotFoundError:
         raise InputError("not an Argos package: no metadata.json", location=Location(folder)) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -223,6 +224,8 @@ def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
                          location=loc, hint="a zip bomb or not a model package; nothing was installed")
     tops: set[str] = set()
     total = 0
+    files: dict[tuple[str, ...], str] = {}  # entry parts → name, for collisions
+    folders: set[tuple[str, ...]] = set()
     for info in infos:
         name = info.filename
         mode = info.external_attr >> 16
@@ -234,6 +237,7 @@ def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
                 or "\x00" in name):
             raise InputError(f"refused: unsafe path in archive ({name!r})", location=loc,
                              hint="the archive tries to write outside its folder; do not install it")
+        _check_shape(name, parts, info.is_dir(), files, folders, loc)
         total += info.file_size
         if total > max_bytes:
             raise InputError(f"refused: the archive unpacks to more than {max_bytes // 1024**2} MB",
@@ -256,6 +260,42 @@ def _check_members(zf: zipfile.ZipFile, archive: Path, max_bytes: int) -> str:
     if top.startswith("."):
         raise InputError(f"refused: hidden top-level folder {top!r}", location=loc)
     return top
+
+
+MAX_ENTRY_DEPTH = 32  # folders inside each other in an archive (a model has two or three)
+MAX_NAME_BYTES = 255  # one file name (what file systems allow)
+MAX_PATH_CHARS = 1024  # a whole entry name
+
+
+def _check_shape(name: str, parts: tuple[str, ...], is_dir: bool, files: dict[tuple[str, ...], str],
+                 folders: set[tuple[str, ...]], loc: Location) -> None:
+    """Refuse (exit 65) what no file system would take or what cannot be unpacked as it says: a
+    name too long, folders nested too deep, one name that is both a file and a folder (or two
+    files), before anything is written."""
+    shown = name if len(name) <= 80 else name[:80] + "…"
+    if len(parts) > MAX_ENTRY_DEPTH:
+        raise InputError(f"refused: the archive nests {len(parts)} folders deep ({shown!r}); a model "
+                         f"has at most {MAX_ENTRY_DEPTH}", location=loc, hint="not a model package")
+    if len(name) > MAX_PATH_CHARS or any(len(p.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES
+                                         for p in parts):
+        raise InputError(f"refused: an entry's name is too long ({len(name)} characters: {shown!r})",
+                         location=loc, hint="not a model package")
+    for i in range(1, len(parts)):
+        if parts[:i] in files:
+            raise InputError(f"refused: {'/'.join(parts[:i])!r} is both a file and a folder in the archive",
+                             location=loc, hint="a broken or hostile archive; nothing was installed")
+        folders.add(parts[:i])
+    if is_dir:
+        if parts in files:
+            raise InputError(f"refused: {shown!r} is both a file and a folder in the archive", location=loc,
+                             hint="a broken or hostile archive; nothing was installed")
+        folders.add(parts)
+        return
+    if parts in folders or parts in files:
+        what = "a file and a folder" if parts in folders else "two files"
+        raise InputError(f"refused: {shown!r} is {what} in the archive", location=loc,
+                         hint="a broken or hostile archive; nothing was installed")
+    files[parts] = name
 
 
 def _extract(zf: zipfile.ZipFile, dest: Path, max_bytes: int, archive: Path) -> None:

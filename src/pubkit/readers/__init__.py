@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import InputError, Location
+from ..limits import MAX_BLOCK_DEPTH, check_document, too_deep
 from ..model import Document
 from .meta import MetaSource, slug_for
 from .source import SourceText, display_path, load_source
@@ -40,8 +41,20 @@ def supported_suffixes() -> list[str]:
 
 
 def read_article(path: Path, root: Path | None = None) -> Document:
-    """Read one article from ``seeds/`` with the reader registered for its suffix."""
-    return _reader_for(path)(load_source(path, root))
+    """Read one article from ``seeds/`` with the reader registered for its suffix.
+
+    Whatever the reader built is checked against the nesting limits (:mod:`pubkit.limits`)
+    before any later stage walks it; a reader that recursed too deep on its own is the same
+    refusal (exit 65), not a traceback."""
+    reader = _reader_for(path)
+    src = load_source(path, root)
+    try:
+        doc = reader(src)
+    except RecursionError:
+        raise too_deep("the article", MAX_BLOCK_DEPTH, Location(src.path),
+                       "remove the extra indentation, `>` or `*` that nest the text this deep") from None
+    check_document(doc, src.path)
+    return doc
 
 
 def _reader_for(path: Path) -> Reader:

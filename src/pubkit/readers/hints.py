@@ -14,17 +14,29 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ..errors import InputError, Location
 from ..model import CONTAINER_INLINES, Inline, Span, Text
 from .meta import MetaSource
 
 
-def line_hints(ms: MetaSource) -> dict[int, str]:
-    """``structure:`` as {source line: kind}, every line of a range included."""
-    hints: dict[int, str] = {}
-    for h in ms.meta.structure_hints():
-        for line in range(h.first, h.last + 1):
-            hints[line] = h.kind
-    return hints
+def line_hints(ms: MetaSource, last_line: int) -> dict[int, str]:
+    """``structure:`` as {source line: kind}, every line of a range included (a later hint wins).
+
+    A hint past ``last_line`` (the source's last line) is refused with the line it is written
+    on: it names no text, and expanding ``1-9999999`` would take a gigabyte. The ranges are
+    painted onto one list of the source's lines, so the work is bounded by the source's size."""
+    kinds: list[str | None] = [None] * (last_line + 1)
+    for h in ms.meta.structure_hints(ms.lines.lines):
+        if h.last > last_line:
+            shown = f"{h.first}-{h.last}" if h.last != h.first else str(h.first)
+            raise InputError(
+                f"`structure: {shown}` goes past the end of the article (line {last_line})",
+                location=Location(ms.path or "", h.line),
+                hint="structure names lines of the article as `invoke outline` shows them; "
+                     "remove the hint or correct its lines",
+            )
+        kinds[h.first:h.last + 1] = [h.kind] * (h.last - h.first + 1)
+    return {line: kind for line, kind in enumerate(kinds) if kind is not None}
 
 
 def language_passages(ms: MetaSource) -> dict[str, str]:

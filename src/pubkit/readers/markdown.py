@@ -21,6 +21,7 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from ..errors import InputError, Location
+from ..limits import MAX_BLOCK_DEPTH, MAX_INLINE_DEPTH, too_deep
 from ..segment import map_passages
 from ..model import (
     BlockQuote,
@@ -55,6 +56,10 @@ from .meta import MetaSource
 from .source import SourceText, apply_corrections, to_meta
 
 _md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(attrs_plugin, spans=True)
+# markdown-it stops reading (silently: the rest is lost) past maxNesting levels; ours is above
+# every depth _check_nesting lets through (a list level takes two), so that never happens unseen.
+_md.options["maxNesting"] = 2 * MAX_BLOCK_DEPTH + 8
+_CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|―)\s*(\S.*)$")
 
 
@@ -170,8 +175,9 @@ def _table(tokens, i: int, line: int) -> tuple[Table, int]:
 def read_markdown(src: SourceText) -> Document:
     front, body, offset = split_front_matter(src)  # front-matter corrections are applied there
     meta_src = meta_schema.merge(src.meta, front)
-    hints = line_hints(meta_src)
+    hints = line_hints(meta_src, src.text.count("\n") + 1)
     tokens = _md.parse(body)
+    _check_nesting(tokens, src.path, offset)
     guesses: list[Guess] = []
     notes: list[Note] = []
 
@@ -284,6 +290,31 @@ def read_markdown(src: SourceText) -> Document:
 
         doc = map_passages(doc, mark)
     return doc
+
+
+def _check_nesting(tokens, path, offset: int) -> None:
+    """Refuse lists and quotations nested past MAX_BLOCK_DEPTH, and emphasis, links and spans
+    nested past MAX_INLINE_DEPTH (2,000 `*` around a word), at their line, before anything
+    recursive (the model's normal form, segmenting, rendering) meets them."""
+    depth, line = 0, offset + 1
+    for tok in tokens:
+        line = (tok.map[0] + 1 + offset) if tok.map else line
+        if tok.type.removesuffix("_open") in _CONTAINERS and tok.type.endswith("_open"):
+            depth += 1
+            if depth > MAX_BLOCK_DEPTH:
+                raise too_deep("a list or quotation", MAX_BLOCK_DEPTH, Location(path, line),
+                               "a book's lists are a few levels deep: remove the extra indentation or `>`")
+        elif tok.type.removesuffix("_close") in _CONTAINERS and tok.type.endswith("_close"):
+            depth -= 1
+        inline = 0
+        for child in tok.children or ():
+            if child.nesting == 1:
+                inline += 1
+                if inline > MAX_INLINE_DEPTH:
+                    raise too_deep("emphasis (or links)", MAX_INLINE_DEPTH, Location(path, line),
+                                   "remove the extra `*`, `_` or brackets around the text")
+            elif child.nesting == -1:
+                inline -= 1
 
 
 def _item(inner: list, line: int) -> ListItem:

@@ -37,7 +37,8 @@ DATE_RE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 # ISO 8601's `2024-03-12T10:00:00-07:00` or `…Z`, TOML's datetimes
 DATETIME_RE = re.compile(
     r"\A(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)\s*(Z|[+-]\d{2}:?\d{2})?\Z", re.I)
-LINES_RE = re.compile(r"\A([1-9][0-9]{0,6})(?:-([1-9][0-9]{0,6}))?\Z")
+LINES_RE = re.compile(r"\A([1-9][0-9]*)(?:-([1-9][0-9]*))?\Z")
+MAX_LINE = 9_999_999  # a source line number (a 20 MB seed of short lines has fewer)
 STRUCTURE_KINDS = ("heading", "paragraph", "list", "quote", "subtitle", "attribution", "drop", "title", "date")
 NO_SUBTITLE = "none"
 MAX_DEPTH = 8  # metadata is at most a list of mappings of lists
@@ -52,6 +53,9 @@ def _lines_key(value: Any) -> str:
     m = LINES_RE.match(value) if isinstance(value, str) else None
     if not m:
         raise _err(f"{value!r} is not a source line (`12`) or range (`20-24`)")
+    if any(len(g) > len(str(MAX_LINE)) or int(g) > MAX_LINE for g in m.groups() if g):
+        raise _err(f"{value[:40]}{'…' * (len(value) > 40)}: source line numbers go up to {MAX_LINE:,} "
+                   "(no article is that long)")
     if m.group(2) and int(m.group(2)) < int(m.group(1)):
         raise _err(f"the range {value} ends before it starts")
     return str(value)

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ..errors import InputError, Location
+from ..limits import MAX_BLOCK_DEPTH, too_deep
 from ..model import (
     Author, Block, BlockQuote, Break, Dateline, Document, Guess, Heading, ListBlock, ListItem, Meta, Note,
     Paragraph, Signature, Text, plain_text, tidy_inlines,
@@ -75,6 +77,7 @@ class _Reading:
     guesses: list[Guess] = field(default_factory=list)
     note_ids: frozenset[str] = frozenset()
     bylines: list = field(default_factory=list)
+    path: Path | str = ""  # the article, for errors
 
     def hint(self, block: _Block) -> str | None:
         for no, _ in block.lines:
@@ -216,6 +219,10 @@ def _list(b: _Block, reading: _Reading, force: bool = False) -> ListBlock:
         else:
             top.items[-1][2].append(level)
         stack.append(level)
+        if len(stack) > MAX_BLOCK_DEPTH:  # 400 tab levels: refused before build() recurses
+            raise too_deep("a list", MAX_BLOCK_DEPTH, Location(reading.path, no),
+                           "a list nested by indentation (tabs count) or by changes of marker: "
+                           "a book's lists are a few levels deep; remove the extra indentation")
 
     def build(level: _Level) -> ListBlock:
         items = tuple(
@@ -617,7 +624,7 @@ def _like_later_headings(first: _Block, blocks: list[_Block]) -> bool:
 @register(".txt")
 def read_plaintext(src: SourceText) -> Document:
     m = src.meta.meta
-    reading = _Reading(line_hints(src.meta), m.subtitle is not None)
+    reading = _Reading(line_hints(src.meta, src.text.count("\n") + 1), m.subtitle is not None, path=src.path)
     blocks = _blocks(src.text, reading)
     if not blocks:
         raise InputError(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .. import characters
 from ..errors import InputError, Location
-from ..fsio import read_bounded
+from ..fsio import READ_LIMITS, read_bounded
 from ..model import Meta
 from . import meta as meta_schema
 from .meta import MetaSource
@@ -104,17 +104,46 @@ def _read(path: Path, kind: str, root: Path | None, shown: Path) -> bytes:
                          hint="check that the file exists and is readable") from None
 
 
+def corrections_bound(source_chars: int) -> int:
+    """How long the corrected text may grow: twice the source (at least :data:`MIN_GROWTH_BOUND`
+    characters, for a short article), never past the seed limit."""
+    return min(max(2 * source_chars, MIN_GROWTH_BOUND), READ_LIMITS["seed"])
+
+
+MIN_GROWTH_BOUND = 64 * 1024
+
+
 def apply_corrections(text: str, meta: MetaSource, path: Path) -> str:
-    """Apply the editor's recorded find/replace fixes; each must still match the source."""
+    """Apply the editor's recorded find/replace fixes; each must still match the source.
+
+    The text may not grow past :func:`corrections_bound`: each fix's result length is computed
+    (count × growth) *before* it is applied, so 40 fixes that each double the text are refused
+    at the first one that would pass the bound, without building it."""
+    bound = corrections_bound(len(text))
     for i, fix in enumerate(meta.meta.corrections):
-        if fix.find not in text:
+        where = Location(meta.path or path, meta.line_of("corrections", i))
+        count = text.count(fix.find)
+        if not count:
             raise InputError(
-                f"correction #{i + 1} ({fix.find!r} → {fix.replace!r}) no longer matches {path}",
-                location=Location(meta.path or path, meta.line_of("corrections", i)),
+                f"correction #{i + 1} ({_short(fix.find)} → {_short(fix.replace)}) no longer matches {path}",
+                location=where,
                 hint="the source was fixed or changed: remove or update this correction",
+            )
+        grown = len(text) + count * (len(fix.replace) - len(fix.find))
+        if grown > bound:
+            raise InputError(
+                f"correction #{i + 1} ({_short(fix.find)} → {_short(fix.replace)}, {count} matches) would make "
+                f"the text {grown:,} characters long, more than {bound:,} (twice the source, at most the seed "
+                "limit)",
+                location=where,
+                hint="corrections fix typos: make `find` longer so that it matches only what needs fixing",
             )
         text = text.replace(fix.find, fix.replace)
     return text
+
+
+def _short(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 def to_meta(
