@@ -17,7 +17,7 @@ from .model import (
 from .segment import encode
 
 WORDS = 72  # characters of a passage shown
-_UNDER = ("GUESS:", "settled:", "attribution:")  # lines printed under a block's row
+_UNDER = ("GUESS:", "settled:", "attribution:", "caption:")  # lines printed under a block's row
 
 
 def _first_words(inlines: tuple[Inline, ...]) -> str:
@@ -87,6 +87,8 @@ def outline(doc: Document) -> str:
                 " | ".join(_first_words(c) for c in b.header))
         elif isinstance(b, Image):
             row(b.line, indent, f"image {b.src}", _first_words(b.alt))
+            if b.caption:
+                lines.append(f"{'':>5} {indent}  caption: {_first_words(b.caption)}")
         elif isinstance(b, Dateline):
             row(b.line, indent, "dateline", _first_words(b.content))
         elif isinstance(b, Signature):
@@ -106,7 +108,7 @@ def outline(doc: Document) -> str:
         while at + 1 < len(lines) and lines[at + 1].lstrip().startswith(_UNDER):
             at += 1
         inserts.extend((at + 1, _guess_line(g, "") + f" [line {ln}]") for g in guesses[ln])
-    for at, text in sorted(inserts, key=lambda x: x[0], reverse=True):
+    for _, (at, text) in sorted(enumerate(inserts), key=lambda x: (x[1][0], x[0]), reverse=True):
         lines.insert(at, text)
     unsettled = sum(1 for g in doc.guesses if not g.settled)
     lines.append(f"{'':>5} {len(doc.guesses)} guess(es), {unsettled} not settled")
