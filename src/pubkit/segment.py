@@ -5,8 +5,8 @@ quotation attribution, table cell, image description, figure caption, footnote p
 dateline, signature). Its text is what a reviewer sees in a PO file: plain prose, with inline
 markup written as numbered tags: ``<1>…</1>`` around emphasis, strong text, link text,
 passages in another language, superscript and subscript, ``<2/>`` for inline code (never
-translated), a hard line break or a footnote reference. A literal backslash is written ``\\\\`` and a literal ``<`` that would
-look like a tag is written ``\\<``. Code blocks are not units: they are never translated.
+translated), a hard line break or a footnote reference. A literal backslash is written
+``\\\\`` and a literal ``<`` that would look like a tag is written ``\\<``. Code blocks are not units: they are never translated.
 
 Keys are ``<kind>-<8 hex digits of the text's hash>`` (plus ``-2``, ``-3`` … for repeated
 texts), so a key does not change when other passages are added, moved or removed.
