@@ -6,8 +6,8 @@ dateline, signature). Its text is what a reviewer sees in a PO file: plain prose
 markup written as numbered tags: ``<1>…</1>`` around emphasis, strong text, link text,
 passages in another language, superscript and subscript, ``<2/>`` for inline code (never
 translated), a hard line break or a footnote reference. A literal backslash is written
-``\\\\`` and a literal ``<`` that would look like a tag is written ``\\<``. Code blocks are not units: they are
-never translated.
+``\\\\`` and a literal ``<`` that would look like a tag is written ``\\<``.
+Code blocks are not units: they are never translated.
 
 Keys are ``<kind>-<8 hex digits of the text's hash>`` (plus ``-2``, ``-3`` … for repeated
 texts), so a key does not change when other passages are added, moved or removed.
