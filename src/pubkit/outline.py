@@ -25,6 +25,14 @@ def _first_words(inlines: tuple[Inline, ...]) -> str:
     return text if len(text) <= WORDS else text[: WORDS - 1].rstrip() + "…"
 
 
+def _address(src: str) -> str:
+    """An image's address as shown: a ``data:`` image (from a Word file) by its type and size."""
+    if src.startswith("data:"):
+        kind = src[5:].split(";", 1)[0].split(",", 1)[0] or "data"
+        return f"(embedded {kind}, {len(src.split(',', 1)[-1]) * 3 // 4} bytes)"
+    return src
+
+
 def _guess_line(g: Guess, indent: str) -> str:
     mark = "settled" if g.settled else "GUESS"
     return (f"{'':>5} {indent}  {mark}: {g.chosen}, or {' or '.join(g.alternatives)}? ({g.reason})"
@@ -86,7 +94,7 @@ def outline(doc: Document) -> str:
             row(b.line, indent, f"table ({len(b.header)} columns, {len(b.rows)} rows)",
                 " | ".join(_first_words(c) for c in b.header))
         elif isinstance(b, Image):
-            row(b.line, indent, f"image {b.src}", _first_words(b.alt))
+            row(b.line, indent, f"image {_address(b.src)}", _first_words(b.alt))
             if b.caption:
                 lines.append(f"{'':>5} {indent}  caption: {_first_words(b.caption)}")
         elif isinstance(b, Dateline):

@@ -72,6 +72,7 @@ BLOCKS = {"p", "div", "section", "article", "main", "header", "footer", "ul", "o
 EMPH = {"em", "i", "cite", "dfn", "var"}
 STRONG = {"strong", "b"}
 CODE = {"code", "kbd", "samp", "tt"}
+PERMALINK = {"", "#", "¶", "§", "🔗", "∞", "link"}
 _OL_TYPES = {"1": "1", "a": "a", "A": "A", "i": "i", "I": "I"}
 _CLASS_LANG = re.compile(r"(?:^|\s)(?:language|lang|sourceCode)-?([\w+#.-]+)")
 _BACKLINK = "data-pubkit-backlink"
@@ -232,8 +233,9 @@ class Converter:
             content = tidy_inlines(self.inlines(el))
             if tag in ("dt", "summary") and content:
                 content = (Strong(content),)
-            if tag == "p" and self._only_image(el):
-                return self.block(self._only_image(el), "img")
+            lone = self._only_image(el) if tag == "p" else None
+            if lone is not None:
+                return self.block(lone, "img")
             return [Paragraph(content, line=line)] if content else []
         if tag in ("ul", "ol"):
             return self.list_block(el, tag == "ol", line)
@@ -425,6 +427,8 @@ def wrap(tag: str, attrs: dict, kids: tuple[Inline, ...]) -> list[Inline]:
         return [Code(" ".join(text.split()))] if text.strip() else []
     if tag == "a":
         href = str(attrs.get("href") or "").strip()
+        if href.startswith("#") and plain_text(kids).strip() in PERMALINK:
+            return []  # a heading's own permalink (¶, #): no text of the article
         if href and not href.lower().startswith("javascript:"):
             return [Link(kids, href, str(attrs.get("title") or ""))]
         return list(kids)
