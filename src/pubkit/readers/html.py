@@ -214,8 +214,16 @@ class Converter:
         return out
 
     def _lone_image(self, img) -> bool:
+        """An image that stands on its own (a block), not one inside a sentence: its parent
+        is no phrasing element, and no text stands right beside it."""
         parent = img.getparent()
-        return parent is None or parent.tag not in ("p", "a", "span", "li", "td", "th")
+        if parent is None:
+            return True
+        if parent.tag in ("p", "a", "span", "td", "th", "em", "strong", "b", "i", "small", "label"):
+            return False
+        prev = img.getprevious()
+        before = (prev.tail if prev is not None else parent.text) or ""
+        return not before.strip() and not (img.tail or "").strip()
 
     def block(self, el, tag: str) -> list[Block]:
         line = self.line(el)
@@ -233,9 +241,9 @@ class Converter:
             content = tidy_inlines(self.inlines(el))
             if tag in ("dt", "summary") and content:
                 content = (Strong(content),)
-            lone = self._only_image(el) if tag == "p" else None
-            if lone is not None:
-                return self.block(lone, "img")
+            lone = self._only_images(el) if tag == "p" else []
+            if lone:
+                return [x for img in lone for x in self.block(img, "img")]
             return [Paragraph(content, line=line)] if content else []
         if tag in ("ul", "ol"):
             return self.list_block(el, tag == "ol", line)
@@ -256,11 +264,12 @@ class Converter:
             return []
         return self.blocks(el)  # div, section, article, details, dd, li outside a list …
 
-    def _only_image(self, p):
+    def _only_images(self, p) -> list:
+        """The images of a paragraph that holds images and nothing else (a row of charts)."""
         kids = [c for c in p if isinstance(c.tag, str)]
-        if len(kids) == 1 and kids[0].tag == "img" and not (p.text or "").strip() and not (kids[0].tail or "").strip():
-            return kids[0]
-        return None
+        if not kids or (p.text or "").strip() or any((c.tail or "").strip() for c in kids):
+            return []
+        return kids if all(c.tag in ("img", "br") for c in kids) and any(c.tag == "img" for c in kids) else []
 
     def list_block(self, el, ordered: bool, line: int) -> list[Block]:
         items: list[ListItem] = []

@@ -270,7 +270,11 @@ def read_markdown(src: SourceText) -> Document:
             elif tok.type == "paragraph_open":
                 children = [c for c in tokens[i + 1].children or ()
                             if not (c.type == "text" and not c.content.strip())]
-                if len(children) == 1 and children[0].type == "image":
+                images = _html_images(children)
+                if images:  # a paragraph of <img> tags and nothing else: the images, as blocks
+                    blocks.extend(Image(src_url, tidy_inlines((Text(alt),)), title, line=line_of(tok))
+                                  for src_url, alt, title in images)
+                elif len(children) == 1 and children[0].type == "image":
                     img = children[0]
                     alt = _inlines(img.children) or tidy_inlines((Text(img.content),))
                     src_url, img_title = img.attrs.get("src", ""), img.attrs.get("title", "")
@@ -348,6 +352,19 @@ def read_markdown(src: SourceText) -> Document:
 
         doc = map_passages(doc, mark)
     return doc
+
+
+def _html_images(children) -> list[tuple[str, str, str]]:
+    """(src, alt, title) of each ``<img>`` of a paragraph made of nothing else; else []."""
+    out: list[tuple[str, str, str]] = []
+    for c in children:
+        if c.type == "softbreak" or (c.type == "text" and not c.content.strip()):
+            continue
+        tag = html_reader.inline_tag(c.content) if c.type == "html_inline" else None
+        if tag is None or tag[1] != "img" or not tag[2].get("src", "").strip():
+            return []
+        out.append((tag[2]["src"].strip(), tag[2].get("alt", ""), tag[2].get("title", "")))
+    return out
 
 
 def _item(inner: list, line: int) -> ListItem:
