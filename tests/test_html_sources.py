@@ -90,7 +90,8 @@ def test_no_html_markup_in_any_passage(case, tmp_path):
 
 def _pandoc_json(args: list[str], data: bytes) -> dict:
     pandoc = require_tool("pandoc")
-    run = subprocess.run([pandoc, *args, "-t", "json"], input=data, capture_output=True, timeout=60, check=True)
+    run = subprocess.run([pandoc, *args, "-t", "json"], input=data, capture_output=True, timeout=60,
+                         check=True)
     return json.loads(run.stdout)
 
 
@@ -175,7 +176,8 @@ def _pubkit_counts(blocks, notes) -> Counter:
                 walk(b.blocks, depth)
             elif isinstance(b, Table):
                 counts["tables"] += 1
-                counts["table cells"] += sum(1 for row in (b.header, *b.rows) for c in row if plain_text(c).strip())
+                rows = (b.header, *b.rows)
+                counts["table cells"] += sum(1 for row in rows for c in row if plain_text(c).strip())
             elif isinstance(b, CodeBlock):
                 counts["code blocks"] += 1
             elif isinstance(b, Image):

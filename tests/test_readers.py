@@ -124,10 +124,11 @@ def test_malformed_front_matter(tmp_path):
 
 
 def test_unknown_suffix(tmp_path):
-    p = tmp_path / "a.docx"
+    p = tmp_path / "a.odt"  # OpenDocument: README says pandoc converts it
     p.write_bytes(b"PK")
-    with pytest.raises(InputError, match="no reader"):
+    with pytest.raises(InputError, match="no reader") as err:
         read_article(p, tmp_path)
+    assert ".docx" in (err.value.hint or "") and ".html" in (err.value.hint or "")
 
 
 def test_new_markdown_article_is_picked_up(project):
