@@ -191,3 +191,39 @@ def test_saved_page_offers_its_metadata_and_leaves_the_boilerplate(tmp_path):
     assert (doc.meta.title, doc.meta.date) == ("My title", "2022-01-13")
     assert not [g for g in doc.guesses if g.chosen.startswith(("title", "date"))]
 
+
+
+def test_edition_prints_superscripts_and_captions_as_markup(project):
+    """Raw HTML read into the model comes out of the EPUB as real markup (``sup``, ``sub``,
+    ``figcaption``), valid for EPUBCheck, and never as escaped tags."""
+    from pubkit.config import load_config
+    from pubkit.images import load_images
+    from pubkit.localize import localize
+    from pubkit.render import render_edition
+
+    from .render.test_epub import epubcheck
+    from .tools import epubcheck_jar
+
+    seeds = project / "seeds"
+    (seeds / "dot.png").write_bytes(PNG)
+    (seeds / "chem.md").write_text(
+        "---\ntitle: Chemistry\n---\n\nWater is H<sub>2</sub>O; 10<sup>3</sup> litres.\n\n"
+        '<figure>\n<img src="dot.png" alt="A dot">\n<figcaption>The <em>dot</em>, enlarged</figcaption>\n'
+        "</figure>\n", encoding="utf-8")
+    cfg = load_config(project)
+    doc = read_article(seeds / "chem.md", project)
+    edition = localize(cfg, doc, "en")
+    import dataclasses
+
+    edition = dataclasses.replace(edition, images=load_images(project, seeds / "chem.md", doc, "chem.md"))
+    out = project / "chem.epub"
+    render_edition("epub", edition, cfg, out)
+    with zipfile.ZipFile(out) as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "H<sub>2</sub>O" in xhtml and "10<sup>3</sup>" in xhtml
+    assert "<figcaption>The <em>dot</em>, enlarged</figcaption>" in xhtml
+    assert "&lt;sub" not in xhtml and "&lt;fig" not in xhtml
+    proc, report = epubcheck(epubcheck_jar(), out)
+    found = [(m["severity"], m["ID"], m["message"]) for m in report["messages"]
+             if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    assert found == [], found
