@@ -227,3 +227,14 @@ def test_edition_prints_superscripts_and_captions_as_markup(project):
     found = [(m["severity"], m["ID"], m["message"]) for m in report["messages"]
              if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     assert found == [], found
+
+
+def test_jekyll_and_hugo_code_and_generated_links(tmp_path):
+    doc = _md(tmp_path, "{% highlight go %}\n{% raw %}\nfmt.Println({{ x }})\n{% endraw %}\n"
+              "{% endhighlight %}\n\n"
+              "{{< highlight sh >}}\nls\n{{< /highlight >}}\n\n"
+              'See [the docs]({{ "/docs/" | relative_url }}) {% raw %}now{% endraw %}.\n')
+    assert doc.blocks[0] == CodeBlock("fmt.Println({{ x }})\n", "go")
+    assert doc.blocks[1] == CodeBlock("ls\n", "sh")
+    assert doc.blocks[2] == Paragraph((Text("See the docs now."),)) and doc.blocks[2].line == 15
+    assert [(g.line, g.chosen) for g in doc.guesses] == [(15, "link printed as its text")]

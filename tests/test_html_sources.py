@@ -52,7 +52,7 @@ def _front_matter_reduced(path: Path, dest: Path) -> Path:
     assert m, f"{path} has no front matter"
     title = re.search(r"^title:\s*(.*)$", m.group(1), re.M)
     assert title, f"{path} has no title"
-    head = f"---\ntitle: {json.dumps(title.group(1).strip().strip(chr(34)))}\n---\n"
+    head = f"---\ntitle: {json.dumps(title.group(1).strip().strip(chr(34) + chr(39)))}\n---\n"
     out = dest / path.name
     out.write_text(head + "\n" * (m.group(0).count("\n") - 3) + text[m.end():], encoding="utf-8")
     for folder in path.parent.iterdir():  # the post's images, beside it as on the site

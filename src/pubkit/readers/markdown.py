@@ -59,6 +59,7 @@ from .source import SourceText, apply_corrections, to_meta
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(---|\.\.\.)[ \t]*(\n|\Z)", re.S)
 _md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(attrs_plugin, spans=True)
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|―)\s*(\S.*)$")
+GENERATED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*(\{\{.*?\}\}|\{%.*?%\})[^)\n]*\)", re.S)
 SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
 
 
@@ -73,7 +74,11 @@ class _Raw:
         return self.line + (self.source.count("\n", 0, pos) if pos >= 0 else 0)
 
     def shortcodes(self, text: str) -> str:
-        """``text`` without its shortcodes, each recorded with its line."""
+        """``text`` without its shortcodes, each recorded with its line; Liquid's ``{% raw %}``
+        markers (no content: they only stop Liquid) go silently; a link whose address is a
+        generator's expression (``[docs]({{ "/docs/" | relative_url }})``) is its text."""
+        text = _RAW_TAG.sub("", text)
+        text = GENERATED_LINK.sub(lambda m: self._linked(m), text)
         for m in SHORTCODE.finditer(text):
             line = self.at(m.group(0))
             self.guesses.append(Guess(
@@ -82,12 +87,53 @@ class _Raw:
                 f"structure: {{{line}: drop}}", settled=self.hints.get(line) == "drop"))
         return SHORTCODE.sub("", text)
 
+    def _linked(self, m: re.Match) -> str:
+        line = self.at(m.group(0))
+        self.guesses.append(Guess(
+            line, "link printed as its text", ("a link",),
+            f"its address `{_short(m.group(2))}` is a site generator's expression, not an address",
+            f"structure: {{{line}: drop}} once read (or write the address)",
+            settled=self.hints.get(line) == "drop"))
+        return m.group(1)
+
     def dropped(self, name: str, markup: str) -> None:
         line = self.at(markup)
         what = html_reader.DROPPED.get(name, f"<{name}>")
         self.guesses.append(Guess(line, f"dropped <{name}>", ("kept",),
                                   f"{what} in the source: nothing of it is printed",
                                   f"structure: {{{line}: drop}}", settled=self.hints.get(line) == "drop"))
+
+
+_HIGHLIGHT = re.compile(r"^[ \t]*(?:\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}|\{\{<\s*highlight\s+([\w+#.-]+)[^>]*>\}\})"
+                        r"[ \t]*$")
+_END_HIGHLIGHT = re.compile(r"^[ \t]*(?:\{%-?\s*endhighlight\s*-?%\}|\{\{<\s*/highlight\s*>\}\})[ \t]*$")
+_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+
+
+def _generator_code(body: str) -> str:
+    """Jekyll's ``{% highlight go %}…{% endhighlight %}`` and Hugo's ``{{< highlight go >}}…``
+    blocks as the fenced code they are (``{% raw %}`` markers inside taken out), lines kept:
+    a marker line that goes is added back as a blank line after the block."""
+    if "highlight" not in body:
+        return body
+    out: list[str] = []
+    pending = 0
+    inside = False
+    for line in body.split("\n"):
+        m = _HIGHLIGHT.match(line) if not inside else None
+        if m:
+            inside = True
+            out.append("```" + (m.group(1) or m.group(2) or ""))
+        elif inside and _END_HIGHLIGHT.match(line):
+            inside = False
+            out.append("```")
+            out.extend([""] * pending)
+            pending = 0
+        elif inside and _RAW_TAG.search(line) and not _RAW_TAG.sub("", line).strip():
+            pending += 1
+        else:
+            out.append(_RAW_TAG.sub("", line) if inside else line)
+    return "\n".join(out)
 
 
 def _short(text: str) -> str:
@@ -231,7 +277,7 @@ def read_markdown(src: SourceText) -> Document:
     front, body, offset = split_front_matter(src)  # front-matter corrections are applied there
     meta_src = meta_schema.merge(src.meta, front)
     hints = line_hints(meta_src)
-    tokens = _md.parse(body)
+    tokens = _md.parse(_generator_code(body))
     guesses: list[Guess] = []
     notes: list[Note] = []
 
