@@ -103,7 +103,7 @@ def read_webpage(src: SourceText) -> Document:
     ) or ""
     hints = line_hints(src.meta)
     found = read_html(_relined(_code_fixed(extract), page), hints=hints)
-    meta = trafilatura.extract_metadata(src.text)
+    meta = trafilatura.extract_metadata(src.text, extensive=False)  # dates from metadata, not the text
     offered = Offered(where="the page's metadata")
     if meta is not None:
         date = meta.date or ""
