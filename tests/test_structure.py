@@ -192,7 +192,9 @@ MD_LINES = st.sampled_from([
     "", "# Title", "## Part", "Text with *emph* and `code`.", "1. one", "   - nested", "3) three", "- a",
     "> quoted", "> — Someone", "```", "code line", "| a | b |", "|---|---|", "| 1 | 2 |", "[^1]: note",
     "See[^1] and [^2].", "![alt](https://x.org/i.png)", "[Шал]{lang=kk}", "[x]{lang=}", "line  ", "\\",
-    "    indented code", "***", "<b>raw</b>", "---",
+    "    indented code", "***", "<b>raw</b>", "---", "H<sub>2</sub>O x<sup>2</sup> <abbr>A</abbr><br>",
+    "<figure><img src='i.png' alt='a'><figcaption>c <em>d</em></figcaption></figure>", "<video src=v>",
+    "{{< ref x >}}", "<aside>", "</aside>", "<table><tr><th>h</th></tr><tr><td>c<br></td></tr></table>",
 ])
 
 

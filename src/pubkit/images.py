@@ -5,6 +5,8 @@ image: a file named relative to the article. :func:`load_images` reads every one
 for the renderers, which embed the bytes in the EPUB (a manifest item) and the PDF (served
 to WeasyPrint from memory, :func:`pubkit.render.pdf.make_fetcher`). An image with an
 ``http(s):`` address is never fetched (pubkit works offline): it stays a linked description.
+An image that carries its bytes (``data:image/png;base64,…``: a Word document's pictures, as
+mammoth converts them) is decoded within the same limit and checked the same way.
 
 Each local image must be, or the build stops with the article's file:line and a hint:
 
@@ -21,6 +23,8 @@ A missing file is a :class:`~pubkit.errors.MissingError` (exit 66); anything ref
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import io
 import os
@@ -51,6 +55,33 @@ def is_local(src: str) -> bool:
     """Whether an image address names a file of the project (no scheme, not ``//host``, not empty)."""
     src = src.strip()
     return bool(src) and not _SCHEME.match(src) and not src.startswith(("//", "#"))
+
+
+_DATA = re.compile(r"\Adata:(image/[a-z0-9.+-]+);base64,", re.I)
+
+
+def is_embedded(src: str) -> bool:
+    """Whether an address carries the image itself (``data:image/…;base64,…``, as mammoth
+    writes a Word document's pictures)."""
+    return bool(_DATA.match(src))
+
+
+def embedded_image(block: Image, where: Location) -> EmbeddedImage:
+    """A ``data:`` image, decoded within ``READ_LIMITS["image"]`` and checked like a file."""
+    payload = block.src[_DATA.match(block.src).end():]  # type: ignore[union-attr]
+    limit = READ_LIMITS["image"]
+    if len(payload) * 3 // 4 > limit:
+        raise _refuse(f"an embedded image is larger than {limit // MB} MB", where,
+                      "make the picture smaller in the document (Word: Compress Pictures)")
+    try:
+        data = base64.b64decode(payload, validate=False)
+    except (binascii.Error, ValueError):
+        raise _refuse("an embedded image is not valid base64 data", where,
+                      "save the document again; its picture is damaged") from None
+    media_type, suffix = check_image(data, "embedded image", where)
+    digest = hashlib.sha256(data).hexdigest()
+    return EmbeddedImage(src=block.src, name=f"images/figure-{digest[:16]}.{suffix}",
+                         media_type=media_type, data=data)
 
 
 def local_path(src: str) -> str:
@@ -166,6 +197,10 @@ def load_images(root: Path, article: Path, doc: Document,
     where_file = shown if shown is not None else article
     out: dict[str, EmbeddedImage] = {}
     for block in image_blocks(doc):
-        if is_local(block.src) and block.src not in out:
+        if block.src in out:
+            continue
+        if is_embedded(block.src):
+            out[block.src] = embedded_image(block, Location(where_file, block.line))
+        elif is_local(block.src):
             out[block.src] = load_image(root, article, block, where_file)
     return tuple(out.values())

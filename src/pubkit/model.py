@@ -59,6 +59,20 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Superscript:
+    """Raised text (an exponent, ``1<sup>st</sup>``, a chemical charge): HTML's ``sup``."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Subscript:
+    """Lowered text (``H<sub>2</sub>O``): HTML's ``sub``."""
+
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
 class LineBreak:
     """A hard line break inside a passage (a poem's lines, an address)."""
 
@@ -70,8 +84,8 @@ class NoteRef:
     id: str
 
 
-Inline = Text | Emph | Strong | Code | Link | Span | LineBreak | NoteRef
-CONTAINER_INLINES = (Emph, Strong, Link, Span)
+Inline = Text | Emph | Strong | Code | Link | Span | Superscript | Subscript | LineBreak | NoteRef
+CONTAINER_INLINES = (Emph, Strong, Link, Span, Superscript, Subscript)
 LEAF_INLINES = (LineBreak, NoteRef)  # no text of their own: tags in units, never translated
 
 # ---------------------------------------------------------------------- blocks
@@ -147,12 +161,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Image:
-    """An image on its own line; ``alt`` (its description) is translatable."""
+    """An image on its own line; ``alt`` (its description) and ``caption`` (a figure's
+    printed caption, HTML's ``figcaption``) are translatable."""
 
     src: str
     alt: tuple[Inline, ...]
     title: str = ""
     line: int = field(default=0, compare=False)
+    caption: tuple[Inline, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -333,6 +349,10 @@ def tidy_inlines(spans, *, strip: bool = True) -> tuple[Inline, ...]:
                 s = merged[i] = Text(s.text.rstrip())
             if i > 0 and isinstance(merged[i - 1], LineBreak):
                 merged[i] = Text(s.text.lstrip())
+    while strip and merged and isinstance(merged[0], LineBreak):  # no break at a passage's ends
+        merged.pop(0)
+    while strip and merged and isinstance(merged[-1], LineBreak):
+        merged.pop()
     if strip and merged:
         if isinstance(merged[0], Text):
             merged[0] = Text(merged[0].text.lstrip())

@@ -17,7 +17,7 @@ from .model import (
 from .segment import encode
 
 WORDS = 72  # characters of a passage shown
-_UNDER = ("GUESS:", "settled:", "attribution:")  # lines printed under a block's row
+_UNDER = ("GUESS:", "settled:", "attribution:", "caption:")  # lines printed under a block's row
 
 
 def _first_words(inlines: tuple[Inline, ...]) -> str:
@@ -27,6 +27,12 @@ def _first_words(inlines: tuple[Inline, ...]) -> str:
 
 def _cut(text: str) -> str:
     return text if len(text) <= WORDS else text[: WORDS - 1].rstrip() + "…"
+def _address(src: str) -> str:
+    """An image's address as shown: a ``data:`` image (from a Word file) by its type and size."""
+    if src.startswith("data:"):
+        kind = src[5:].split(";", 1)[0].split(",", 1)[0] or "data"
+        return f"(embedded {kind}, {len(src.split(',', 1)[-1]) * 3 // 4} bytes)"
+    return src
 
 
 def _guess_line(g: Guess, indent: str) -> str:
@@ -99,7 +105,9 @@ def outline(doc: Document) -> str:
             row(b.line, indent, f"table ({len(b.header)} columns, {len(b.rows)} rows)",
                 " | ".join(_first_words(c) for c in b.header))
         elif isinstance(b, Image):
-            row(b.line, indent, f"image {b.src}", _first_words(b.alt))
+            row(b.line, indent, f"image {_address(b.src)}", _first_words(b.alt))
+            if b.caption:
+                lines.append(f"{'':>5} {indent}  caption: {_first_words(b.caption)}")
         elif isinstance(b, Dateline):
             row(b.line, indent, "dateline", _first_words(b.content))
         elif isinstance(b, Signature):

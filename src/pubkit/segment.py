@@ -1,12 +1,13 @@
 """Document → translatable units with stable keys, and back.
 
 A unit is one block-level passage (title, subtitle, heading, paragraph, list item,
-quotation attribution, table cell, image description, footnote paragraph, dateline,
-signature). Its text is what a reviewer sees in a PO file: plain prose, with inline markup
-written as numbered tags: ``<1>…</1>`` around emphasis, strong text, link text and passages
-in another language, ``<2/>`` for inline code (never translated), a hard line break or a
-footnote reference. A literal backslash is written ``\\\\`` and a literal ``<`` that would
-look like a tag is written ``\\<``. Code blocks are not units: they are never translated.
+quotation attribution, table cell, image description, figure caption, footnote paragraph,
+dateline, signature). Its text is what a reviewer sees in a PO file: plain prose, with inline
+markup written as numbered tags: ``<1>…</1>`` around emphasis, strong text, link text,
+passages in another language, superscript and subscript, ``<2/>`` for inline code (never
+translated), a hard line break or a footnote reference. A literal backslash is written
+``\\\\`` and a literal ``<`` that would look like a tag is written ``\\<``.
+Code blocks are not units: they are never translated.
 
 Keys are ``<kind>-<8 hex digits of the text's hash>`` (plus ``-2``, ``-3`` … for repeated
 texts), so a key does not change when other passages are added, moved or removed.
@@ -41,6 +42,8 @@ from .model import (
     Signature,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
     normalize_inlines,
@@ -58,16 +61,18 @@ KIND_PREFIX = {
     "attribution": "attr",
     "table-cell": "td",
     "image-alt": "alt",
+    "caption": "cap",
     "note": "fn",
 }
-_CONTAINER_KIND = {Emph: "emph", Strong: "strong", Link: "link", Span: "span"}
+_CONTAINER_KIND = {Emph: "emph", Strong: "strong", Link: "link", Span: "span", Superscript: "sup",
+                   Subscript: "sub"}
 SELF_CLOSING = ("code", "br", "noteref")
 
 
 @dataclass(frozen=True)
 class Placeholder:
     """What tag ``<id>`` stands for: ``kind`` is emph, strong, link, span (another
-    language), code, br (hard line break) or noteref (footnote reference)."""
+    language), sup, sub, code, br (hard line break) or noteref (footnote reference)."""
 
     id: int
     kind: str
@@ -223,6 +228,10 @@ def _container(ph: Placeholder, children: tuple[Inline, ...]) -> Inline:
         return Strong(children)
     if ph.kind == "span":
         return Span(children, ph.lang)
+    if ph.kind == "sup":
+        return Superscript(children)
+    if ph.kind == "sub":
+        return Subscript(children)
     return Link(children, ph.url, ph.title)
 
 
@@ -261,7 +270,7 @@ def _map_units(doc: Document, fn: Callable[[str, tuple[Inline, ...], int], tuple
             rows = tuple(tuple(fn("table-cell", c, b.line) for c in row) for row in b.rows)
             return replace(b, header=header, rows=rows)
         if isinstance(b, Image):
-            return replace(b, alt=fn("image-alt", b.alt, b.line))
+            return replace(b, alt=fn("image-alt", b.alt, b.line), caption=fn("caption", b.caption, b.line))
         if isinstance(b, (CodeBlock, Break)):
             return b  # verbatim, or no text: not a unit
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover

@@ -25,6 +25,7 @@ KIND_NOTES = {
     "attribution": "Who is quoted (under a block quotation)",
     "table-cell": "Table cell",
     "image-alt": "Image description (alt text)",
+    "caption": "Figure caption (printed under the image)",
     "note": "Footnote",
 }
 
@@ -71,6 +72,8 @@ def _notes(unit: Unit) -> tuple[str, ...]:
             notes.append(f"<{ph.id}/> = footnote reference (keep it)")
         elif ph.kind == "span":
             notes.append(f"<{ph.id}>…</{ph.id}> = a passage in {ph.lang}")
+        elif ph.kind in ("sup", "sub"):
+            notes.append(f"<{ph.id}>…</{ph.id}> = {'superscript' if ph.kind == 'sup' else 'subscript'}")
         else:
             notes.append(f"<{ph.id}>…</{ph.id}> = {'emphasis' if ph.kind == 'emph' else 'strong emphasis'}")
     return tuple(notes)

@@ -3,7 +3,8 @@
 A reader is registered for file suffixes with :func:`register`; :func:`read_article`
 picks it by suffix, so a new format is one new module and no ``if format ==`` chain.
 Every reader gets decoded, normalized text (UTF-8, BOM removed, LF line endings) and the
-editor's metadata, and returns a document in normal form.
+editor's metadata, and returns a document in normal form; a reader of a binary format
+(``.docx``) registers with ``binary=True`` and gets the file's bytes (``SourceText.data``).
 """
 
 from __future__ import annotations
@@ -21,16 +22,20 @@ Reader = Callable[[SourceText], Document]
 MetaReader = Callable[[SourceText], MetaSource]
 READERS: dict[str, Reader] = {}
 META_READERS: dict[str, MetaReader] = {}  # formats whose metadata is inside the file (front matter)
+BINARY: set[str] = set()  # formats read as bytes, not as text
 
 
-def register(*suffixes: str, meta: MetaReader | None = None):
-    """Register a reader for ``suffixes``; ``meta`` reads only its metadata (else: the sidecar)."""
+def register(*suffixes: str, meta: MetaReader | None = None, binary: bool = False):
+    """Register a reader for ``suffixes``; ``meta`` reads only its metadata (else: the sidecar);
+    ``binary``: the reader takes the file's bytes (``SourceText.data``) instead of its text."""
 
     def deco(fn: Reader) -> Reader:
         for s in suffixes:
             READERS[s] = fn
             if meta is not None:
                 META_READERS[s] = meta
+            if binary:
+                BINARY.add(s)
         return fn
 
     return deco
@@ -47,7 +52,7 @@ def read_article(path: Path, root: Path | None = None) -> Document:
     before any later stage walks it; a reader that recursed too deep on its own is the same
     refusal (exit 65), not a traceback."""
     reader = _reader_for(path)
-    src = load_source(path, root)
+    src = load_source(path, root, binary=path.suffix.lower() in BINARY)
     try:
         doc = reader(src)
     except RecursionError:
@@ -72,7 +77,7 @@ def _reader_for(path: Path) -> Reader:
 def read_meta(path: Path, root: Path | None = None) -> MetaSource:
     """An article's validated metadata (sidecar, and front matter over it) without parsing its body."""
     _reader_for(path)
-    src = load_source(path, root)
+    src = load_source(path, root, binary=path.suffix.lower() in BINARY)
     meta_reader = META_READERS.get(path.suffix.lower())
     return meta_reader(src) if meta_reader else src.meta
 
@@ -82,4 +87,4 @@ def article_slug(path: Path, root: Path | None = None) -> str:
     return slug_for(read_meta(path, root).meta, path, display_path(path, root))
 
 
-from . import markdown, plaintext  # noqa: E402,F401  (registration side effect)
+from . import docx, markdown, plaintext, webpage  # noqa: E402,F401  (registration side effect)

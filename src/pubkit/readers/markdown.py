@@ -8,8 +8,11 @@ number and its delimiter (``1.`` or ``1)``); fenced and indented code is verbati
 translated); a hard line break (two spaces or ``\\`` at the end of a line) is kept. An image
 alone in its paragraph is an :class:`~pubkit.model.Image` whose alt text is translated;
 inside a sentence it is its alt text. A quotation whose last paragraph starts with a dash
-("— Name") gets it as its attribution (a recorded guess). Raw HTML in the source is kept as
-text (escaped when rendered), never passed through as markup.
+("— Name") gets it as its attribution (a recorded guess). Raw HTML is read, not printed: an
+HTML block goes through the HTML reader (:mod:`.html`) into the same model, inline tags
+(``<sup>``, ``<abbr>``, ``<br>``, ``<a>``…) become the model's spans; what the HTML reader
+drops (scripts, videos, forms…) and static-site shortcodes (``{{< … >}}``, ``{{% … %}}``,
+``{% … %}``) are taken out of the text and recorded as guesses with their line.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from ..model import (
 )
 from . import register
 from . import frontmatter
+from . import html as html_reader
 from . import meta as meta_schema
 from .hints import language_passages, line_hints, mark_passages
 from .meta import MetaSource
@@ -61,6 +65,86 @@ _md = MarkdownIt("commonmark").enable("table").use(footnote_plugin).use(attrs_pl
 _md.options["maxNesting"] = 2 * MAX_BLOCK_DEPTH + 8
 _CONTAINERS = ("bullet_list", "ordered_list", "blockquote")
 ATTRIBUTION = re.compile(r"^\s*(?:—|–|--|―)\s*(\S.*)$")
+GENERATED_LINK = re.compile(r"\[([^\]\n]*)\]\(\s*(\{\{.*?\}\}|\{%.*?%\})[^)\n]*\)", re.S)
+SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}|\{%.*?%\}|\{\{.*?\}\}", re.S)
+
+
+class _Raw:
+    """Where inline HTML and shortcodes of one passage are reported: its line, the guesses."""
+
+    def __init__(self, line: int, source: str, guesses: list[Guess], hints: dict[int, str]):
+        self.line, self.source, self.guesses, self.hints = line, source, guesses, hints
+
+    def at(self, needle: str) -> int:
+        pos = self.source.find(needle)
+        return self.line + (self.source.count("\n", 0, pos) if pos >= 0 else 0)
+
+    def shortcodes(self, text: str) -> str:
+        """``text`` without its shortcodes, each recorded with its line; Liquid's ``{% raw %}``
+        markers (no content: they only stop Liquid) go silently; a link whose address is a
+        generator's expression (``[docs]({{ "/docs/" | relative_url }})``) is its text."""
+        text = _RAW_TAG.sub("", text)
+        text = GENERATED_LINK.sub(lambda m: self._linked(m), text)
+        for m in SHORTCODE.finditer(text):
+            line = self.at(m.group(0))
+            self.guesses.append(Guess(
+                line, "dropped shortcode", ("kept",),
+                f"a static-site shortcode `{_short(m.group(0))}`: a site generator's, not the article's text",
+                f"structure: {{{line}: drop}}", settled=self.hints.get(line) == "drop"))
+        return SHORTCODE.sub("", text)
+
+    def _linked(self, m: re.Match) -> str:
+        line = self.at(m.group(0))
+        self.guesses.append(Guess(
+            line, "link printed as its text", ("a link",),
+            f"its address `{_short(m.group(2))}` is a site generator's expression, not an address",
+            f"structure: {{{line}: drop}} once read (or write the address)",
+            settled=self.hints.get(line) == "drop"))
+        return m.group(1)
+
+    def dropped(self, name: str, markup: str) -> None:
+        line = self.at(markup)
+        what = html_reader.DROPPED.get(name, f"<{name}>")
+        self.guesses.append(Guess(line, f"dropped <{name}>", ("kept",),
+                                  f"{what} in the source: nothing of it is printed",
+                                  f"structure: {{{line}: drop}}", settled=self.hints.get(line) == "drop"))
+
+
+_HIGHLIGHT = re.compile(r"^[ \t]*(?:\{%-?\s*highlight\s+([\w+#.-]+)[^%]*-?%\}|\{\{<\s*highlight\s+([\w+#.-]+)[^>]*>\}\})"
+                        r"[ \t]*$")
+_END_HIGHLIGHT = re.compile(r"^[ \t]*(?:\{%-?\s*endhighlight\s*-?%\}|\{\{<\s*/highlight\s*>\}\})[ \t]*$")
+_RAW_TAG = re.compile(r"\{%-?\s*(?:end)?raw\s*-?%\}")
+
+
+def _generator_code(body: str) -> str:
+    """Jekyll's ``{% highlight go %}…{% endhighlight %}`` and Hugo's ``{{< highlight go >}}…``
+    blocks as the fenced code they are (``{% raw %}`` markers inside taken out), lines kept:
+    a marker line that goes is added back as a blank line after the block."""
+    if "highlight" not in body:
+        return body
+    out: list[str] = []
+    pending = 0
+    inside = False
+    for line in body.split("\n"):
+        m = _HIGHLIGHT.match(line) if not inside else None
+        if m:
+            inside = True
+            out.append("```" + (m.group(1) or m.group(2) or ""))
+        elif inside and _END_HIGHLIGHT.match(line):
+            inside = False
+            out.append("```")
+            out.extend([""] * pending)
+            pending = 0
+        elif inside and _RAW_TAG.search(line) and not _RAW_TAG.sub("", line).strip():
+            pending += 1
+        else:
+            out.append(_RAW_TAG.sub("", line) if inside else line)
+    return "\n".join(out)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def split_front_matter(src: SourceText) -> tuple[MetaSource, str, int]:
@@ -81,13 +165,19 @@ def front_matter(src: SourceText) -> MetaSource:
     return meta_schema.merge(src.meta, front)
 
 
-def _inlines(children) -> tuple:
+def _inlines(children, raw: _Raw | None = None) -> tuple:
     stack: list[list] = [[]]
     opened: list = []
+    skip: str | None = None  # inside a dropped inline element (<video>…</video>): its name
     for tok in children or ():
         t = tok.type
+        if skip is not None:
+            tag = html_reader.inline_tag(tok.content) if t == "html_inline" else None
+            if tag is not None and tag[0] == "close" and tag[1] == skip:
+                skip = None
+            continue
         if t == "text":
-            stack[-1].append(Text(tok.content))
+            stack[-1].append(Text(raw.shortcodes(tok.content) if raw else tok.content))
         elif t == "softbreak":
             stack[-1].append(Text(" "))
         elif t == "hardbreak":
@@ -96,8 +186,31 @@ def _inlines(children) -> tuple:
             stack[-1].append(NoteRef(str(tok.meta.get("label", tok.meta.get("id", "")))))
         elif t == "code_inline":
             stack[-1].append(Code(tok.content))
-        elif t in ("html_inline",):
-            stack[-1].append(Text(tok.content))
+        elif t == "html_inline":
+            tag = html_reader.inline_tag(tok.content)
+            if tag is None or tag[0] == "comment":
+                continue  # a comment, or a stray '<' markdown-it took for markup: no text of the article
+            kind, name, attrs = tag
+            if name in html_reader.DROPPED:
+                if raw:
+                    raw.dropped(name, tok.content)
+                if kind == "open":
+                    skip = name
+            elif kind == "void":
+                if name == "br":
+                    stack[-1].append(LineBreak())
+                elif name == "img" and attrs.get("alt", "").strip():
+                    stack[-1].append(Text(attrs["alt"]))
+            elif kind == "open":
+                opened.append(tag)
+                stack.append([])
+            elif any(isinstance(o, tuple) and o[1] == name for o in opened):
+                while opened:  # close it, and any inner tag the source left open
+                    o = opened.pop()
+                    kids = tuple(stack.pop())
+                    stack[-1].extend(html_reader.wrap(o[1], o[2], kids) if isinstance(o, tuple) else kids)
+                    if isinstance(o, tuple) and o[1] == name:
+                        break
         elif t == "image":
             stack[-1].append(Text(tok.content or plain_text(_inlines(tok.children))))
         elif t.endswith("_open"):
@@ -106,6 +219,10 @@ def _inlines(children) -> tuple:
         elif t.endswith("_close"):
             tok_open = opened.pop()
             kids = tuple(stack.pop())
+            while isinstance(tok_open, tuple):  # an HTML tag left open inside markdown emphasis
+                stack[-1].extend(kids)
+                tok_open = opened.pop()
+                kids = tuple(stack.pop())
             span: Inline
             if tok_open.type == "em_open":
                 span = Emph(kids)
@@ -124,6 +241,10 @@ def _inlines(children) -> tuple:
                 stack[-1].extend(kids)
                 continue
             stack[-1].append(span)
+    while opened:  # HTML tags never closed: their text stays
+        kids = tuple(stack.pop())
+        o = opened.pop()
+        stack[-1].extend(html_reader.wrap(o[1], o[2], kids) if isinstance(o, tuple) else kids)
     return tidy_inlines(stack[0])
 
 
@@ -143,7 +264,7 @@ def _link_target(href: str) -> str | None:
     return None
 
 
-def _table(tokens, i: int, line: int) -> tuple[Table, int]:
+def _table(tokens, i: int, line: int, raw: _Raw | None = None) -> tuple[Table, int]:
     """The table whose ``table_open`` is at ``i``, and the index after its ``table_close``."""
     header: list = []
     rows: list = []
@@ -166,7 +287,7 @@ def _table(tokens, i: int, line: int) -> tuple[Table, int]:
             style = str(tok.attrs.get("style", ""))
             if in_head:
                 aligns.append(style.split(":", 1)[1] if style.startswith("text-align:") else "")
-            row.append(_inlines(tokens[i + 1].children))
+            row.append(_inlines(tokens[i + 1].children, raw))
         i += 1
     return Table(tuple(header), tuple(rows), tuple(aligns), line=line), i + 1
 
@@ -176,13 +297,16 @@ def read_markdown(src: SourceText) -> Document:
     front, body, offset = split_front_matter(src)  # front-matter corrections are applied there
     meta_src = meta_schema.merge(src.meta, front)
     hints = line_hints(meta_src, src.text.count("\n") + 1)
-    tokens = _md.parse(body)
+    tokens = _md.parse(_generator_code(body))
     _check_nesting(tokens, src.path, offset)
     guesses: list[Guess] = []
     notes: list[Note] = []
 
     def line_of(tok) -> int:
         return (tok.map[0] + 1 + offset) if tok.map else 0
+
+    def raw(i: int) -> _Raw:  # the inline token at i, for its HTML tags and shortcodes
+        return _Raw(line_of(tokens[i - 1]), tokens[i].content, guesses, hints)
 
     def quote(inner: list, line: int) -> BlockQuote:
         last = inner[-1] if len(inner) > 1 else None
@@ -207,18 +331,23 @@ def read_markdown(src: SourceText) -> Document:
             if end_type and tok.type == end_type:
                 return blocks, i + 1
             if tok.type == "heading_open":
-                blocks.append(Heading(int(tok.tag[1]), _inlines(tokens[i + 1].children), line=line_of(tok)))
+                blocks.append(Heading(int(tok.tag[1]), _inlines(tokens[i + 1].children, raw(i + 1)),
+                                      line=line_of(tok)))
                 i += 3
             elif tok.type == "paragraph_open":
                 children = [c for c in tokens[i + 1].children or ()
                             if not (c.type == "text" and not c.content.strip())]
-                if len(children) == 1 and children[0].type == "image":
+                images = _html_images(children)
+                if images:  # a paragraph of <img> tags and nothing else: the images, as blocks
+                    blocks.extend(Image(src_url, tidy_inlines((Text(alt),)), title, line=line_of(tok))
+                                  for src_url, alt, title in images)
+                elif len(children) == 1 and children[0].type == "image":
                     img = children[0]
                     alt = _inlines(img.children) or tidy_inlines((Text(img.content),))
                     src_url, img_title = img.attrs.get("src", ""), img.attrs.get("title", "")
                     blocks.append(Image(str(src_url), alt, str(img_title or ""), line=line_of(tok)))
                 else:
-                    content = _inlines(tokens[i + 1].children)
+                    content = _inlines(tokens[i + 1].children, raw(i + 1))
                     if content:
                         blocks.append(Paragraph(content, line=line_of(tok)))
                 i += 3
@@ -244,12 +373,15 @@ def read_markdown(src: SourceText) -> Document:
                     blocks.append(CodeBlock(tok.content, tok.info.strip(), line=line_of(tok)))
                 i += 1
             elif tok.type == "html_block":
-                content = tidy_inlines((Text(tok.content),))
-                if content:
-                    blocks.append(Paragraph(content, line=line_of(tok)))
+                markup = _Raw(line_of(tok), tok.content, guesses, hints).shortcodes(tok.content)
+                found = html_reader.read_html(markup, line_offset=line_of(tok) - 1, hints=hints,
+                                              note_prefix="html-")
+                blocks.extend(found.blocks)
+                notes.extend(found.notes)
+                guesses.extend(found.guesses)
                 i += 1
             elif tok.type == "table_open":
-                table, i = _table(tokens, i, line_of(tok))
+                table, i = _table(tokens, i, line_of(tok), _Raw(line_of(tok), "", guesses, hints))
                 blocks.append(table)
             elif tok.type == "footnote_open":
                 inner, i = parse(i + 1, "footnote_close")
@@ -315,6 +447,19 @@ def _check_nesting(tokens, path, offset: int) -> None:
                                    "remove the extra `*`, `_` or brackets around the text")
             elif child.nesting == -1:
                 inline -= 1
+
+
+def _html_images(children) -> list[tuple[str, str, str]]:
+    """(src, alt, title) of each ``<img>`` of a paragraph made of nothing else; else []."""
+    out: list[tuple[str, str, str]] = []
+    for c in children:
+        if c.type == "softbreak" or (c.type == "text" and not c.content.strip()):
+            continue
+        tag = html_reader.inline_tag(c.content) if c.type == "html_inline" else None
+        if tag is None or tag[1] != "img" or not tag[2].get("src", "").strip():
+            return []
+        out.append((tag[2]["src"].strip(), tag[2].get("alt", ""), tag[2].get("title", "")))
+    return out
 
 
 def _item(inner: list, line: int) -> ListItem:

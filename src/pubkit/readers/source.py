@@ -24,6 +24,7 @@ class SourceText:
     path: Path  # as shown to users (relative to the project where possible)
     text: str  # decoded, LF line endings, BOM removed, the sidecar's corrections applied
     meta: MetaSource = field(default_factory=lambda: meta_schema.EMPTY)  # the validated sidecar
+    data: bytes = b""  # a binary format's bytes (``text`` is then empty)
 
 
 def display_path(path: Path, root: Path | None) -> Path:
@@ -77,9 +78,12 @@ def _guess_encoding(data: bytes) -> str:
     return ""
 
 
-def load_source(path: Path, root: Path | None = None) -> SourceText:
-    """Read a seed (bounded, regular file, inside the project) and its sidecar, corrections applied."""
+def load_source(path: Path, root: Path | None = None, *, binary: bool = False) -> SourceText:
+    """Read a seed (bounded, regular file, inside the project) and its sidecar, corrections applied.
+    ``binary``: the bytes as they are (a ``.docx``; its reader applies the corrections)."""
     shown = display_path(path, root)
+    if binary:
+        return SourceText(shown, "", read_sidecar(path, root), _read(path, "seed", root, shown))
     text = decode(_read(path, "seed", root, shown), shown)
     meta = read_sidecar(path, root)
     text = apply_corrections(text, meta, shown)

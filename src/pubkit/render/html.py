@@ -55,6 +55,8 @@ from ..model import (
     Signature,
     Span,
     Strong,
+    Subscript,
+    Superscript,
     Table,
     Text,
     plain_text,
@@ -143,6 +145,10 @@ def inline_html(spans: tuple[Inline, ...], notes: NoteNumbers | None = None) -> 
             out.append(Markup("<em>%s</em>") % inline_html(span.children, notes))
         elif isinstance(span, Strong):
             out.append(Markup("<strong>%s</strong>") % inline_html(span.children, notes))
+        elif isinstance(span, Superscript):
+            out.append(Markup("<sup>%s</sup>") % inline_html(span.children, notes))
+        elif isinstance(span, Subscript):
+            out.append(Markup("<sub>%s</sub>") % inline_html(span.children, notes))
         elif isinstance(span, LineBreak):
             out.append(Markup("<br />"))
         elif isinstance(span, NoteRef):
@@ -199,6 +205,7 @@ class BlockView:
     src: str = ""  # images: a followable URL of the image, else ""
     image: str = ""  # images the edition embeds: the file's path in the edition ("images/figure-….png")
     alt: str = ""  # embedded images: the (translated) description as plain text, for ``alt``
+    caption: BlockView | None = None  # images: a figure's printed caption
 
 
 @dataclass
@@ -261,7 +268,7 @@ def _note_order(doc) -> list[str]:
                 inl(s.children)
 
     def blk(b):
-        for name in ("content", "alt", "attribution"):
+        for name in ("content", "alt", "caption", "attribution"):
             inl(getattr(b, name, ()))
         for x in getattr(b, "blocks", ()):
             blk(x)
@@ -349,6 +356,8 @@ def build_view(edition: Edition) -> dict[str, Any]:
                 view.image = embedded.name
                 shown = re.sub(r'<span class="link-url">.*?</span>|<sup class="noteref">.*?</sup>', "", str(view.html))
                 view.alt = clean(re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]*>", "", shown)))).strip()
+            if b.caption:
+                view.caption = w.view("caption", b.caption)
             return view
         raise TypeError(f"unknown block {b!r}")  # pragma: no cover
 
@@ -417,7 +426,7 @@ def build_view(edition: Edition) -> dict[str, Any]:
 
 def _untranslated(b: BlockView) -> bool:
     cells = [c for row in (b.header, *b.rows) for c in row]
-    extra = [b.attribution] if b.attribution else []
+    extra = [x for x in (b.attribution, b.caption) if x]
     return b.untranslated or any(_untranslated(x) for x in (*b.items, *b.blocks, *cells, *extra))
 
 
