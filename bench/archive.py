@@ -12,7 +12,8 @@ Argos models (:mod:`pubkit.mt.synthetic`, preset ``tiny``), so the numbers measu
 pubkit's own work, not a real model's.
 
 Every step runs in a fresh process (``python -c``), timed from outside, with its peak
-memory (``ru_maxrss`` of the main process and of the largest render worker). "Start-up"
+memory (``ru_maxrss`` of the main process; each child's own peak, ``VmHWM`` read while it runs,
+and the largest of them). "Start-up"
 is the time of the same process doing nothing but importing the command module.
 """
 
@@ -152,16 +153,32 @@ def install_models(root: Path, models: Path, targets=("ru", "ky", "fr")) -> None
 
 def step(root: Path, code: str, env: dict[str, str] | None = None, *args: str) -> dict:
     """Run ``code`` in a fresh Python (pubkit from this checkout); wall time and peak memory."""
+    # Each child's own peak (VmHWM, which exec resets) is read while it lives, every 50 ms:
+    # RUSAGE_CHILDREN would report the driver's size at fork time for every spawned worker.
     prog = textwrap.dedent(f"""
-        import resource, sys, json, time
+        import resource, sys, json, threading, time
         from pathlib import Path
+        import psutil
         root = Path(sys.argv[1])
+        peaks = {{}}
+        def watch():
+            me = psutil.Process()
+            while True:
+                for child in me.children(recursive=True):
+                    try:
+                        with open(f"/proc/{{child.pid}}/status") as fh:
+                            kb = next(int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:"))
+                    except (OSError, StopIteration, ValueError):
+                        continue
+                    peaks[child.pid] = max(peaks.get(child.pid, 0), kb)
+                time.sleep(0.05)
+        threading.Thread(target=watch, daemon=True).start()
         t0 = time.perf_counter()
         {code}
         t1 = time.perf_counter()
         print(json.dumps({{"inner_s": t1 - t0,
             "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+            "rss_worker_mb": max(peaks.values(), default=0) / 1024, "children": len(peaks)}}))
     """)
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT / "src")}
     full_env.pop("CI", None)
