@@ -12,7 +12,8 @@ Argos models (:mod:`pubkit.mt.synthetic`, preset ``tiny``), so the numbers measu
 pubkit's own work, not a real model's.
 
 Every step runs in a fresh process (``python -c``), timed from outside, with its peak
-memory (``ru_maxrss`` of the main process and of the largest render worker). "Start-up"
+memory (``ru_maxrss`` of the main process; each child's own peak, ``VmHWM`` read while it runs,
+and the largest of them). "Start-up"
 is the time of the same process doing nothing but importing the command module.
 """
 
@@ -150,23 +151,39 @@ def install_models(root: Path, models: Path, targets=("ru", "ky", "fr")) -> None
         pk.install_archive(build(text, work, "en", t, preset="tiny"), models)
 
 
-def step(root: Path, code: str, env: dict[str, str] | None = None) -> dict:
+def step(root: Path, code: str, env: dict[str, str] | None = None, *args: str) -> dict:
     """Run ``code`` in a fresh Python (pubkit from this checkout); wall time and peak memory."""
+    # Each child's own peak (VmHWM, which exec resets) is read while it lives, every 50 ms:
+    # RUSAGE_CHILDREN would report the driver's size at fork time for every spawned worker.
     prog = textwrap.dedent(f"""
-        import resource, sys, json, time
+        import resource, sys, json, threading, time
         from pathlib import Path
+        import psutil
         root = Path(sys.argv[1])
+        peaks = {{}}
+        def watch():
+            me = psutil.Process()
+            while True:
+                for child in me.children(recursive=True):
+                    try:
+                        with open(f"/proc/{{child.pid}}/status") as fh:
+                            kb = next(int(ln.split()[1]) for ln in fh if ln.startswith("VmHWM:"))
+                    except (OSError, StopIteration, ValueError):
+                        continue
+                    peaks[child.pid] = max(peaks.get(child.pid, 0), kb)
+                time.sleep(0.05)
+        threading.Thread(target=watch, daemon=True).start()
         t0 = time.perf_counter()
         {code}
         t1 = time.perf_counter()
         print(json.dumps({{"inner_s": t1 - t0,
             "rss_main_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-            "rss_worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
+            "rss_worker_mb": max(peaks.values(), default=0) / 1024, "children": len(peaks)}}))
     """)
     full_env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT / "src")}
     full_env.pop("CI", None)
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", prog, str(root)], env=full_env,
+    proc = subprocess.run([sys.executable, "-c", prog, str(root), *args], env=full_env,
                           capture_output=True, text=True)
     wall = time.perf_counter() - t
     if proc.returncode:
@@ -182,6 +199,21 @@ TRANSLATE = "from pubkit.commands.translate import run; run(root=root, verbose=F
 PUBLISH = "from pubkit.commands.publish import run; run(root=root)"
 BUILD = "from pubkit.commands.build import run; run(root=root)"
 STARTUP = "import pubkit.commands.publish"
+UPDATE_STARTUP = "import pubkit.commands.update"
+# one article's merge in every target language, as a one-edit update must do it at least once, in
+# a process of its own (its imports included, start-up subtracted as for `update`): read the
+# article and its PO file, merge (its own file as the memory), format the merged file's text
+ONE_MERGE = """
+import pubkit.commands.update
+from pubkit.catalog import dumps, load_language, merged
+from pubkit.config import load_config
+from pubkit.readers import read_article
+cfg = load_config(root)
+src = next(p for p in (root / "seeds").iterdir() if p.stem == sys.argv[2])
+doc = read_article(src, root)
+for lang in cfg.targets:
+    dumps(merged(cfg, doc, lang, load_language(cfg, lang, [doc.meta.slug]))[0].po)
+""".strip().replace("\n", "\n        ")
 
 
 def machine() -> dict:
@@ -221,6 +253,39 @@ print("stale languages", stale, "built", len(report.built), "up to date", len(re
 BUILD_EN_EPUB = "from pubkit.commands.build import run; run(root=root, langs=['en'], formats=['epub'])"
 
 
+def update_costs(root: Path, env: dict[str, str], repeats: int = 3) -> dict:
+    """What `update` costs when nothing changed and after one article's edit, against start-up
+    (importing the command) and one article's own merge, each the best of ``repeats`` runs taken
+    in turns (start-up, no-op, edit, merge, undo) so that a change of the machine's load
+    touches all of them alike."""
+    time.sleep(2.5)  # files older than the hash cache's racy window: the steady state
+    step(root, UPDATE, env)  # the first run after `translate` merges the files it drafted
+    time.sleep(2.5)
+    slug = edit_one(root)
+    seed = next(p for p in (root / "seeds").iterdir() if p.stem == slug)
+    edited_text = seed.read_text(encoding="utf-8")
+    original = edited_text.replace("\nOne more paragraph, added by the benchmark.\n", "")
+    seed.write_text(original, encoding="utf-8")
+    step(root, UPDATE, env)
+    times: dict[str, list[float]] = {"startup": [], "noop": [], "edit": [], "merge": []}
+    for _ in range(repeats):
+        time.sleep(2.5)
+        times["startup"].append(step(root, UPDATE_STARTUP, env)["inner_s"])
+        times["noop"].append(step(root, UPDATE, env)["inner_s"])
+        seed.write_text(edited_text, encoding="utf-8")
+        times["edit"].append(step(root, UPDATE, env)["inner_s"])
+        times["merge"].append(step(root, ONE_MERGE, env, slug)["inner_s"])
+        seed.write_text(original, encoding="utf-8")
+        step(root, UPDATE, env)
+    startup, noop, edit, merge_whole = (min(times[k]) for k in ("startup", "noop", "edit", "merge"))
+    merge = merge_whole - startup
+    return {"runs": times, "startup_s": startup, "noop_update_s": noop,
+            "noop_update_s_beyond_startup": noop - startup,
+            "one_edit_update_s": edit, "one_edit_update_s_beyond_startup": edit - startup,
+            "one_article_merge_s_beyond_startup": merge, "edited": slug,
+            "one_edit_vs_one_merge": (edit - startup) / merge}
+
+
 def run(args) -> dict:
     base = Path(args.work)
     results: dict = {"machine": machine(), "n": args.n}
@@ -231,13 +296,23 @@ def run(args) -> dict:
         if base.exists():
             shutil.rmtree(base)
         big = generate(big, args.n, seed=1)
-        install_models(big, base / "models")
+        if not args.update_only:
+            install_models(big, base / "models")
         results["update"] = step(big, UPDATE, env)
         print("update", results["update"], flush=True)
-        results["translate"] = step(big, TRANSLATE, env)
-        print("translate", results["translate"], flush=True)
+        if not args.update_only:
+            results["translate"] = step(big, TRANSLATE, env)
+            print("translate", results["translate"], flush=True)
+    if args.update_only:
+        results["update_costs"] = update_costs(big, env)
+        results["noop_update_s_beyond_startup"] = results["update_costs"]["noop_update_s_beyond_startup"]
+        results["load_after"] = os.getloadavg()[0]
+        return results
     results["startup"] = step(big, STARTUP, env)
     print("startup", results["startup"], flush=True)
+    results["update_costs"] = update_costs(big, env)
+    results["noop_update_s_beyond_startup"] = results["update_costs"]["noop_update_s_beyond_startup"]
+    print("update costs", results["update_costs"], flush=True)
     if args.big_build:
         shutil.rmtree(big / "dist", ignore_errors=True)
         (big / ".pubkit" / "builds.json").unlink(missing_ok=True)
@@ -317,6 +392,8 @@ def main(argv=None) -> None:
     r.add_argument("--build-n", type=lambda s: [int(x) for x in s.split(",") if x], default=[50, 100, 200])
     r.add_argument("--big-build", action="store_true",
                    help="build every article's English EPUB, then the no-op and one-edit publishes")
+    r.add_argument("--update-only", action="store_true",
+                   help="only the update costs: first, no-op and one-edit update (no translation, no builds)")
     r.add_argument("--reuse", action="store_true", help="keep an existing work folder's translated project")
     r.add_argument("--ray-n", type=int, default=0, help="also compare one process, the pool and local Ray")
     r.add_argument("--work", default=str(HERE / ".work" / "archive"))

@@ -193,6 +193,56 @@ def pdf_vs_weasyprint(cfg: Config, eds: dict[str, Edition], repeats: int, big: i
     return out
 
 
+# One PDF in a fresh process, after its imports: pubkit's writer, or WeasyPrint alone on the same
+# HTML (the same base address, fetcher and PDF options; its own subsetter, no line checks). The
+# clock starts after the imports; the peak is the process's own (ru_maxrss).
+PDF_PROCESS = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from weasyprint import HTML
+from pubkit.config import load_config
+from pubkit.render.pdf import PDF_OPTIONS, make_fetcher, to_pdf_bytes
+cfg = load_config(Path(sys.argv[2]))
+html = Path(sys.argv[3]).read_text(encoding="utf-8")
+t = time.perf_counter()
+if sys.argv[4] == "pubkit":
+    data = to_pdf_bytes(html, cfg)
+else:
+    data = HTML(string=html, base_url=cfg.templates.resolve().as_uri() + "/", url_fetcher=make_fetcher(cfg.templates),
+                media_type="print").write_pdf(**PDF_OPTIONS)
+print(json.dumps({"s": time.perf_counter() - t, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "bytes": len(data)}))
+"""
+
+
+def pdf_against_weasyprint(cfg: Config, edition: Edition, folder: Path, repeats: int) -> dict:
+    """pubkit's PDF against WeasyPrint alone on the same HTML: time and peak memory, interleaved."""
+    from pubkit.render.pdf import render_html
+
+    html = folder / "pdf.html"
+    html.write_text(render_html(edition, cfg), encoding="utf-8")
+    runs: dict[str, list[dict]] = {"pubkit": [], "weasyprint": []}
+    for _ in range(repeats):
+        for who in runs:
+            out = subprocess.run([sys.executable, "-c", PDF_PROCESS, str(ROOT / "src"), str(cfg.root), str(html), who],
+                                 capture_output=True, text=True, check=True, env=os.environ)
+            runs[who].append(json.loads(out.stdout.strip().splitlines()[-1]))
+    med = statistics.median
+    p, w = (med(r["s"] for r in runs[k]) for k in ("pubkit", "weasyprint"))
+    pm, wm = (med(r["rss_mb"] for r in runs[k]) for k in ("pubkit", "weasyprint"))
+    return {"pubkit_pdf_s": round(p, 3), "weasyprint_pdf_s": round(w, 3), "pubkit_peak_rss_mb": round(pm, 1),
+            "weasyprint_peak_rss_mb": round(wm, 1), "pdf_vs_weasyprint": round(p / w, 3),
+            "pdf_peak_rss_vs_weasyprint": round(pm / wm, 3)}
+
+
+def _cpu() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
@@ -219,7 +269,8 @@ def main(argv=None) -> int:
     eds = editions_for(cfg, args.slug)
     slug = next(iter(eds.values())).doc.meta.slug
     have_pandoc = shutil.which("pandoc") is not None
-    results: dict = {"repeats": args.repeats, "cpus": os.cpu_count(), "per_edition": {}, "all": {}, "pandoc": {}}
+    results: dict = {"repeats": args.repeats, "cpus": os.cpu_count(), "load_before": os.getloadavg(),
+                     "per_edition": {}, "all": {}, "pandoc": {}}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         src_doc = eds[cfg.source_lang].doc
@@ -261,6 +312,12 @@ def main(argv=None) -> int:
             p = med(pandoc)
             results["pandoc"].update(pandoc_epub_s=round(p, 3), warm_ratio=round(med(warm) / p, 2),
                                      cold_ratio=round(med(cold) / p, 2))
+        if "cold_ratio" in results["pandoc"]:
+            results["epub_vs_pandoc_cold"] = results["pandoc"]["cold_ratio"]
+        results["pdf"] = pdf_against_weasyprint(cfg, eds[cfg.source_lang], folder, args.repeats)
+        results["pdf_vs_weasyprint"] = results["pdf"]["pdf_vs_weasyprint"]
+        results["pdf_peak_rss_vs_weasyprint"] = results["pdf"]["pdf_peak_rss_vs_weasyprint"]
+        results["machine"] = {"load_after": os.getloadavg(), "cpu": _cpu()}
     print(f"editions of {slug} ({results['cpus']} CPUs, median of {args.repeats}):")
     for k, v in results["per_edition"].items():
         print(f"  {k:10s} {v:7.3f} s")
@@ -273,6 +330,8 @@ def main(argv=None) -> int:
               f"pandoc {pd['pandoc_epub_s']:.3f} s -> ratio warm {pd['warm_ratio']}x, cold {pd['cold_ratio']}x")
     else:
         print("  pandoc not installed: no comparison")
+    print(f"  PDF vs WeasyPrint alone (same HTML): {results['pdf_vs_weasyprint']}x time, "
+          f"{results['pdf_peak_rss_vs_weasyprint']}x peak memory")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     return 0

@@ -13,6 +13,7 @@ See bench/README.md for what is measured and the recorded numbers.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -261,13 +262,13 @@ def main() -> None:
 
     probes = []
 
+    del engine  # every run below loads its own model and frees it after (one model in memory at a time)
     # a fresh engine per repeat, as each `invoke translate` is: it probes the thread plans anew
     # (loaded before the clock starts, like the direct runs' translators; the probe's second
     # model load is inside the clock)
-    fresh = [load_engine(_Cfg(folder), "en", "ru") for _ in range(args.repeats)]
+    prepare: dict = {"pubkit": lambda: load_engine(_Cfg(folder), "en", "ru")}
 
-    def pubkit_run():
-        eng = fresh.pop()
+    def pubkit_run(eng):
         outputs["pubkit"] = [d.text for d in eng.translate(sentences)]
         probes.append(eng.probe["chosen"] if eng.probe else None)
 
@@ -279,11 +280,10 @@ def main() -> None:
         # a fresh translator per repeat too, loaded before the clock: the first translate_batch on a
         # new translator costs 2-4% more than later ones (its threads' buffers and caches are cold),
         # and pubkit's engine is fresh in every repeat, as in every `invoke translate`
-        translators = [ctranslate2.Translator(str(pkg_dir / "model"), compute_type=ct, intra_threads=intra,
-                                              inter_threads=inter) for _ in range(args.repeats)]
+        prepare[name] = (lambda ct=ct, intra=intra, inter=inter: ctranslate2.Translator(
+            str(pkg_dir / "model"), compute_type=ct, intra_threads=intra, inter_threads=inter))
 
-        def direct(translators=translators, mbs=mbs, bt=bt, name=name):
-            tr = translators.pop()
+        def direct(tr, mbs=mbs, bt=bt, name=name):
             res = tr.translate_batch(tokens, max_batch_size=mbs, batch_type=bt, beam_size=4,
                                      length_penalty=0.2, return_scores=True, replace_unknowns=True)
             outputs[name] = [sp.decode(r.hypotheses[0]).strip() for r in res]
@@ -296,7 +296,7 @@ def main() -> None:
         argos_text = "\n".join(texts)  # argos splits paragraphs at newlines; one call for the article
         worker = ArgosWorker(py, folder, argos_text)
         report["argos"] = {k: v for k, v in worker.info.items() if k != "ready"}
-        tasks["argos_translate"] = worker.run
+        tasks["argos_translate"] = lambda _none: worker.run()
     if args.only:
         keep = set(args.only.split(","))
         tasks = {k: v for k, v in tasks.items() if k in keep or k == "pubkit"}
@@ -306,9 +306,12 @@ def main() -> None:
     for r in range(args.repeats):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
+            model = prepare.get(name, lambda: None)()  # loaded before the clock, freed after the run
             t, c = time.perf_counter(), time.process_time()
-            value = tasks[name]()
+            value = tasks[name](model)
             wall, cpu = value if name == "argos_translate" else (time.perf_counter() - t, time.process_time() - c)
+            del model
+            gc.collect()
             runs.setdefault(name, []).append((wall, cpu))
             print(f"repeat {r} {name:26s} {wall:7.2f}s wall {cpu:7.2f}s cpu", file=sys.stderr, flush=True)
     if worker:

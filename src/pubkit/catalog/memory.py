@@ -41,6 +41,10 @@ class Memory:
     def __len__(self) -> int:
         return len(self._best)
 
+    def msgids(self) -> set[str]:
+        """The source texts this memory holds a translation of (what a lookup can find)."""
+        return set(self._best)
+
 
 def build_memory(files: Iterable[tuple[PoFile, str]]) -> Memory:
     mem = Memory()

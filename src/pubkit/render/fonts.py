@@ -1,8 +1,9 @@
 """Fonts an EPUB carries: only the faces its pages use, each cut to the characters it shows.
 
-Which face shows which characters is read from a real layout, not guessed: the EPUB's own
-XHTML pages and stylesheets are laid out by WeasyPrint, and every text box reports its
-font family, weight and style (after ``text-transform``). A face no page uses is dropped
+Which face shows which characters is read from WeasyPrint, not guessed: the EPUB's own
+XHTML pages and stylesheets are turned into WeasyPrint's formatting structure (computed
+styles and text boxes, no layout), and every text box reports its font family, weight and
+style (after ``text-transform``, with generated content and list markers). A face no page uses is dropped
 (with its ``@font-face`` rule); the others are subset with fontTools (no hinting, glyph
 outlines and kerning kept), so a reading system draws the same glyphs the full font would.
 
@@ -14,6 +15,7 @@ EPUB's stylesheet refers to those names; the licence page says so.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Mapping
@@ -54,26 +56,60 @@ def face_of(style: Any) -> tuple[str, bool, bool] | None:
     return None
 
 
+_LINK = re.compile(r'<link\b[^>]*\brel="stylesheet"[^>]*>')
+_HREF = re.compile(r'\bhref="([^"]+)"')
+
+
 def characters_by_face(pages: list[str], base_url: str, fetcher: Any) -> dict[tuple[str, bool, bool], set[str]]:
-    """For each bundled face, the characters the given XHTML pages show with it."""
-    from weasyprint import HTML
+    """For each bundled face, the characters the given XHTML pages show with it.
+
+    Read from WeasyPrint's formatting structure, before layout: every element's computed
+    style (family, weight, style) and its text after ``text-transform``, generated content
+    and list markers, as the layout would draw them; where a line may be hyphenated, the
+    hyphenation character too. Laying the pages out would only add line breaks. The pages'
+    stylesheets are parsed once for all of them (no ``@font-face`` is loaded: a style names
+    its family, and no text is measured).
+    """
+    from weasyprint import CSS, DEFAULT_OPTIONS, HTML
+    from weasyprint.css.counters import CounterStyle
+    from weasyprint.document import Document
     from weasyprint.formatting_structure.boxes import TextBox
+    from weasyprint.formatting_structure.build import build_formatting_structure
 
     used: dict[tuple[str, bool, bool], set[str]] = {}
+    sheets: dict[str, Any] = {}
     for page in pages:
-        document = HTML(string=page, base_url=base_url, url_fetcher=fetcher, media_type="screen").render()
-        for p in document.pages:
-            # placeholders too: list markers ("•", "1.") are placed outside their item
-            for box in p._page_box.descendants(placeholders=True):
-                if isinstance(box, TextBox) and box.text:
-                    face = face_of(box.style)
-                    if face is not None:
-                        used.setdefault(face, set()).update(box.text)
+        hrefs = [m.group(1) for link in _LINK.findall(page) if (m := _HREF.search(link))]
+        for href in hrefs:
+            if href not in sheets:
+                sheets[href] = CSS(url=base_url + href, url_fetcher=fetcher, media_type="screen")
+        html = HTML(string=_LINK.sub("", page), base_url=base_url, url_fetcher=fetcher, media_type="screen")
+        counter_style = CounterStyle()
+        options = dict(DEFAULT_OPTIONS, stylesheets=[sheets[h] for h in hrefs])
+        context = Document._build_layout_context(html, None, counter_style, {}, options)
+        root = build_formatting_structure(html.etree_element, context.style_for, context.get_image_from_uri,
+                                          html.base_url, context.target_collector, counter_style,
+                                          context.footnotes)
+        # placeholders too: list markers ("•", "1.") are placed outside their item
+        for box in root.descendants(placeholders=True):
+            if isinstance(box, TextBox) and box.text:
+                face = face_of(box.style)
+                if face is not None:
+                    chars = used.setdefault(face, set())
+                    chars.update(box.text)
+                    if box.style["hyphens"] == "auto":
+                        chars.update(box.style["hyphenate_character"])
     return used
 
 
 def subset(path: Path, chars: set[str], family: str) -> bytes:
-    """``path`` cut to ``chars`` and renamed to ``family`` (reproducible bytes)."""
+    """``path`` cut to ``chars`` and renamed to ``family`` (reproducible bytes); made once per
+    process for each face and set of characters (editions that need the same cut share it)."""
+    return _subset(path, frozenset(chars), family)
+
+
+@functools.lru_cache(maxsize=64)
+def _subset(path: Path, chars: frozenset[str], family: str) -> bytes:
     from fontTools import subset as ft_subset
     from fontTools.ttLib import TTFont
 
