@@ -314,6 +314,8 @@ def book_edition(cfg: Config, coll: Collection, editions: dict[str, Edition], la
         build_date=max(e.build_date for e in editions.values()),
         identifier="urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pubkit:collection:{coll.name}:{lang}")),
         page_size=first.page_size, source_doc=src_book, toc_depth=2 if coll.has_parts else 1,
+        articles=len(members),
+        member_dates=tuple(sorted(d.meta.date for d in src_docs.values() if d.meta.date)),
         # every member's local images (named by content, so one file however often it is used)
         images=tuple(sorted({i for e in editions.values() for i in e.images}, key=lambda i: (i.src, i.name))),
     )
