@@ -69,9 +69,9 @@ def kk_project(tmp_path_factory) -> dict:
 
 
 def test_publish_drafts_kazakh_with_the_prefix_model_and_its_licence(kk_project):
-    entries = [e for e in kk_project["po"] if not e.obsolete]
+    entries = [e for e in kk_project["po"] if not e.obsolete and not (e.msgctxt or "").startswith("meta:")]
     drafts = [e for e in entries if "fuzzy" in e.flags]
-    assert len(drafts) == len(entries) - 1 and all(e.msgstr for e in drafts)
+    assert len(drafts) == len(entries) - 1 and all(e.msgstr for e in drafts)  # all but the reviewed one
     assert {catalog.state_of(e) for e in drafts} == {catalog.State.MACHINE}
     for e in drafts:
         line = next(ln for ln in e.comment.splitlines() if ln.startswith("pubkit-mt:"))
@@ -211,6 +211,7 @@ def test_kazakh_title_page_and_metadata_say_it_is_not_reviewed(kk_project):
     status = re.search(r'<meta property="schema:creativeWorkStatus">([^<]+)</meta>', opf)
     assert status and kk["status_unreviewed"] in status.group(1)
     assert "<dc:description" not in opf
-    pdf_text = subprocess.run([require_tool("pdftotext"), "-l", "1", str(kk_project["pdf"]), "-"],
+    pdf_text = subprocess.run([require_tool("pdftotext"), str(kk_project["pdf"]), "-"],
                               capture_output=True, text=True, check=True).stdout
-    assert kk["status_unreviewed"] in " ".join(pdf_text.split())
+    title_pages = pdf_text.split(kk["contents"])[0]  # (the synthetic model's title may fill more than a page)
+    assert kk["status_unreviewed"] in " ".join(title_pages.split())

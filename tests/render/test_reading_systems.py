@@ -59,8 +59,9 @@ def _mupdf_paragraphs(epub: Path, tmp_path: Path, name: str) -> list[list[float]
                     str(page)], check=True, capture_output=True)
     shots = _screenshots()
     if shots is not None:
-        subprocess.run([mutool, "draw", "-q", "-W", str(WIDTH), "-H", str(HEIGHT), "-r", "96",
-                        "-o", str(shots / f"mupdf-{name}-%d.png"), str(page)], check=True, capture_output=True)
+        png = str(shots / f"mupdf-{name}-%d.png")
+        subprocess.run([mutool, "draw", "-q", "-W", str(WIDTH), "-H", str(HEIGHT), "-r", "96", "-o", png,
+                        str(page)], check=True, capture_output=True)
     paragraphs = []
     for block in etree.parse(str(out)).getroot().iter("block"):
         lines = list(block.iter("line"))
@@ -110,7 +111,8 @@ def _chromium_paragraphs(epub: Path, tmp_path: Path, name: str) -> list[list[flo
     pdf = page.with_suffix(".pdf")
     args = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
             f"--user-data-dir={tmp_path / 'chromium-home'}", "--no-pdf-header-footer"]
-    subprocess.run([*args, f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    subprocess.run([*args, f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True,
+                   timeout=120)
     shots = _screenshots()
     if shots is not None:
         shot = shots / f"chromium-{name}.png"
