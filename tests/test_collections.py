@@ -86,13 +86,13 @@ def test_colophon_is_the_books(built):
     articles' date range), not "the original article" with its first article's date; its parts
     untranslated are marked as English in the contents too."""
     from pubkit.project import load_articles
-    from pubkit.render.html import Strings
+    from pubkit.render.html import Strings, language_variant
 
     cfg, _ = built
     dates = sorted(d.meta.date for d in load_articles(cfg)
                    if d.meta.slug in (SEED, "sample-markdown", "footnotes-plain") and d.meta.date)
     for lang in ("ru", "en", "fr"):
-        t = Strings(cfg.templates, lang)
+        t = Strings(cfg.templates, lang, language_variant(lang, cfg))
         with zipfile.ZipFile(cfg.dist / f"pamphlet.{lang}.epub") as z:
             colophon = z.read("EPUB/colophon.xhtml").decode()
             nav = z.read("EPUB/nav.xhtml").decode()
@@ -101,6 +101,10 @@ def test_colophon_is_the_books(built):
         assert f'Statements on Kazakhstan</span>, {expected}</dd>' in colophon, colophon
         if lang != "en":
             assert re.search(r'<a href="text.xhtml#sec-\d+" lang="en" xml:lang="en">Background</a>', nav)
+            with zipfile.ZipFile(cfg.dist / f"pamphlet.{lang}.epub") as z:
+                text = z.read("EPUB/text.xhtml").decode()
+            # an article's byline: its author's name as written, marked as English, beside its date
+            assert re.search(r'<p><span lang="en" xml:lang="en">Jane Editor</span> · ', text), text[:3000]
     assert len(set(dates)) > 1, "the fixture's articles should span several dates"
 
 

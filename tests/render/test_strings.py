@@ -73,6 +73,14 @@ def test_dates_as_each_language_writes_them(cfg, lang, iso, expected):
     assert _flat(Strings(cfg.templates, lang).date(iso)) == expected
 
 
+def test_a_date_range_keeps_its_dates_apart(cfg):
+    assert _flat(Strings(cfg.templates, "en", "en-GB").date_range("2022-01-27", "2022-02-01")) == \
+        "27 January 2022 – 1 February 2022"
+    assert _flat(Strings(cfg.templates, "ru").date_range("2022-01-27", "2022-02-01")) == \
+        "27 января 2022 г. — 1 февраля 2022 г."
+    assert _flat(Strings(cfg.templates, "fr").date_range("2022-05-01", "2022-05-01")) == "1er mai 2022"
+
+
 def test_english_dates_follow_the_projects_variant(cfg):
     gb = Strings(cfg.templates, "en", "en-GB")
     assert _flat(gb.date("2022-05-01")) == "1 May 2022"

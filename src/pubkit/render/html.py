@@ -600,7 +600,10 @@ class Strings:
         """Two ISO dates as a range («27 January 2022 – 5 March 2022»); one date if they agree."""
         if not first or first[:10] == last[:10]:
             return self.date(last or first)
-        return self("date_range", start=self.date(first), end=self.date(last))
+        # the pattern is typeset alone (the language's dash, no break before it), then filled:
+        # typesetting the whole would read "2022 – 1 May" as a number range (2022–1)
+        pattern = typeset_text(str(self.raw("date_range")), self.lang_of("date_range"))
+        return pattern.format(start=self.date(first), end=self.date(last))
 
 
 # ---------------------------------------------------------------- templates
