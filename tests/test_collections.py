@@ -104,7 +104,9 @@ def test_colophon_is_the_books(built):
             with zipfile.ZipFile(cfg.dist / f"pamphlet.{lang}.epub") as z:
                 text = z.read("EPUB/text.xhtml").decode()
             # an article's byline: its author's name as written, marked as English, beside its date
-            assert re.search(r'<p><span lang="en" xml:lang="en">Jane Editor</span> · ', text), text[:3000]
+            assert re.search(r'<p><span lang="en" xml:lang="en">Jane Editor \(France\)</span> · ', text), text[:3000]
+            # the book's byline: each name in the language it is printed in
+            assert re.search(r'<p class="byline"><span lang="en" xml:lang="en">Jane Editor \(France\)</span>, ', text)
     assert len(set(dates)) > 1, "the fixture's articles should span several dates"
 
 

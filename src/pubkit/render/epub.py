@@ -122,7 +122,8 @@ def build_book(edition: Edition, cfg: Config):
         book.add_metadata(None, "meta", "subtitle", {"refines": "#subtitle", "property": "title-type"})
     book.set_language(lang)
     for i, name in enumerate(ctx["author_names"], 1):
-        book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(ctx["authors_lang"])})
+        written = ctx["authors_lang"] or ctx["author_langs"][i - 1]
+        book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(written)})
         book.add_metadata(None, "meta", "aut", {"refines": f"#creator-{i}", "property": "role",
                                                 "scheme": "marc:relators"})
         # (not ebooklib's file_as=: it writes the relator scheme onto the file-as refinement)

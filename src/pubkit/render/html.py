@@ -419,6 +419,9 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "authors": [by(a.display()) for a in meta.authors],
         "author_names": [by(a.name) for a in meta.authors],
         "authors_lang": authors_lang if authors_lang != w.lang else "",
+        # per author, where only some are printed as the source has them (a collection's)
+        "author_langs": ["" if authors_lang != w.lang or edition.is_source or a not in source_meta.authors
+                         else w.src_lang for a in meta.authors],
         "date": meta.date,
         # a source line a reviewer translated (its `meta:source` entry) is in the edition's language
         "source": clean(meta.source) if safe_url(meta.source) else
