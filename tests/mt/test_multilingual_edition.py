@@ -208,6 +208,17 @@ def test_kazakh_title_page_and_metadata_say_it_is_not_reviewed(kk_project):
     assert kk["status_unreviewed"] in flat
     assert f"{reviewed} % адам тексерген" in flat and f"{100 - reviewed} % — машиналық аударма" in flat
     assert kk["status_unreviewed"] in cover
+    # and the cover image draws it (in the rule's colour, under the language's name)
+    import io
+
+    from PIL import Image
+
+    from pubkit.render import cover as drawn
+
+    with zipfile.ZipFile(kk_project["epub"]) as zf:
+        png = Image.open(io.BytesIO(zf.read("EPUB/images/cover.png"))).convert("RGB")
+    below = png.crop((0, drawn.HEIGHT - 260, drawn.WIDTH, drawn.HEIGHT))  # without it: only the language
+    assert drawn.RULE in {c for _, c in below.getcolors(1 << 20)}
     status = re.search(r'<meta property="schema:creativeWorkStatus">([^<]+)</meta>', opf)
     assert status and kk["status_unreviewed"] in status.group(1)
     assert "<dc:description" not in opf
