@@ -81,6 +81,35 @@ def test_one_contents_with_parts_and_bylines(built):
     assert len(ids) >= 2 and len(ids) == len(set(ids))
 
 
+def test_colophon_is_the_books(built):
+    """The book's colophon names the book (its title, "3 articles" in the language's plural, its
+    articles' date range), not "the original article" with its first article's date; its parts
+    untranslated are marked as English in the contents too."""
+    from pubkit.project import load_articles
+    from pubkit.render.html import Strings, language_variant
+
+    cfg, _ = built
+    dates = sorted(d.meta.date for d in load_articles(cfg)
+                   if d.meta.slug in (SEED, "sample-markdown", "footnotes-plain") and d.meta.date)
+    for lang in ("ru", "en", "fr"):
+        t = Strings(cfg.templates, lang, language_variant(lang, cfg))
+        with zipfile.ZipFile(cfg.dist / f"pamphlet.{lang}.epub") as z:
+            colophon = z.read("EPUB/colophon.xhtml").decode()
+            nav = z.read("EPUB/nav.xhtml").decode()
+        expected = t("articles", n=3) + (", " + t.date_range(dates[0], dates[-1]) if dates else "")
+        assert f"<dt>{t('original_book')}</dt>" in colophon and t("original_article") not in colophon
+        assert f'Statements on Kazakhstan</span>, {expected}</dd>' in colophon, colophon
+        if lang != "en":
+            assert re.search(r'<a href="text.xhtml#sec-\d+" lang="en" xml:lang="en">Background</a>', nav)
+            with zipfile.ZipFile(cfg.dist / f"pamphlet.{lang}.epub") as z:
+                text = z.read("EPUB/text.xhtml").decode()
+            # an article's byline: its author's name as written, marked as English, beside its date
+            assert re.search(r'<p><span lang="en" xml:lang="en">Jane Editor \(France\)</span> · ', text), text[:3000]
+            # the book's byline: each name in the language it is printed in
+            assert re.search(r'<p class="byline"><span lang="en" xml:lang="en">Jane Editor \(France\)</span>, ', text)
+    assert len(set(dates)) > 1, "the fixture's articles should span several dates"
+
+
 @pytest.mark.validator
 @pytest.mark.parametrize("lang", ["en", "ru", "ky", "fr"])
 def test_epubcheck_and_pdf_fonts(built, lang):

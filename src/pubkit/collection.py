@@ -33,7 +33,7 @@ from .config import Config
 from .edition import Coverage, Edition
 from .errors import Diagnostic, InputError, Location, MissingError, Severity
 from .fsio import read_bounded
-from .model import SLUG_RE, Author, Document, Emph, Heading, Meta, NoteRef, Paragraph, Text
+from .model import SLUG_RE, Author, Document, Emph, Heading, Meta, NoteRef, Paragraph, Span, Text
 from .readers.meta import MetaLines, load_yaml
 from .readers.source import check_characters
 from .segment import map_passages, segment
@@ -256,24 +256,31 @@ def _prefixed(doc: Document, prefix: str) -> Document:
     return replace(doc, notes=tuple(replace(n, id=prefix + n.id) for n in doc.notes))
 
 
-def _article_blocks(doc: Document, level: int, byline: str) -> list:
+def _article_blocks(doc: Document, level: int, byline: tuple) -> list:
     out: list = [Heading(level=level, content=(Text(doc.meta.title),))]
     if doc.meta.subtitle:
         out.append(Paragraph(content=(Emph((Text(doc.meta.subtitle),)),)))
     if byline:
-        out.append(Paragraph(content=(Text(byline),)))
+        out.append(Paragraph(content=byline))
     for b in doc.blocks:
         out.append(replace(b, level=min(b.level + level, 6)) if isinstance(b, Heading) else b)
     return out
 
 
-def _byline(doc: Document, date_text: str) -> str:
+def _byline(doc: Document, date_text: str, names_lang: str = "") -> tuple:
+    """An article's byline in the book: its authors and its date; names printed as the source
+    has them are a :class:`Span` in the source's language (so they carry ``lang``)."""
     names = ", ".join(a.display() for a in doc.meta.authors)
-    return " · ".join(x for x in (names, date_text) if x)
+    shown: list = []
+    if names:
+        shown.append(Span((Text(names),), names_lang) if names_lang else Text(names))
+    if date_text:
+        shown.append(Text((" · " if names else "") + date_text))
+    return tuple(shown)
 
 
 def _book(meta: Meta, coll: Collection, docs: dict[str, Document], part_titles: list[str],
-          dates: dict[str, str]) -> Document:
+          dates: dict[str, str], names_lang: dict[str, str] | None = None) -> Document:
     blocks: list = []
     notes: list = []
     level = 2 if coll.has_parts else 1
@@ -283,7 +290,7 @@ def _book(meta: Meta, coll: Collection, docs: dict[str, Document], part_titles: 
         nonlocal order
         order += 1
         d = _prefixed(docs[slug], f"a{order}-")
-        blocks.extend(_article_blocks(d, lvl, _byline(d, dates[slug])))
+        blocks.extend(_article_blocks(d, lvl, _byline(d, dates[slug], (names_lang or {}).get(slug, ""))))
         notes.extend(d.notes)
 
     if coll.intro:
@@ -331,8 +338,12 @@ def book_edition(cfg: Config, coll: Collection, editions: dict[str, Edition], la
                        authors=_authors(list(loc_docs.values())))
     src_book = _book(src_meta, coll, src_docs, [p.title for p in coll.parts],
                      {s: t_src.date(d.meta.date) if d.meta.date else "" for s, d in src_docs.items()})
+    # author names a member printed as the source has them are in the source's language
+    as_written = {s: cfg.source_lang for s, d in loc_docs.items()
+                  if lang != cfg.source_lang and d.meta.authors == src_docs[s].meta.authors}
     loc_book = _book(loc_meta, coll, loc_docs, [tr.get(p.title, p.title) for p in coll.parts],
-                     {s: t_lang.date(d.meta.date) if d.meta.date else "" for s, d in loc_docs.items()})
+                     {s: t_lang.date(d.meta.date) if d.meta.date else "" for s, d in loc_docs.items()},
+                     as_written)
     # passages the members printed in the source language, as (kind, text) in the book
     shown_src = {(kind, s) for s in left for kind in ("title", "subtitle", "heading")}
     for e in editions.values():
@@ -349,6 +360,8 @@ def book_edition(cfg: Config, coll: Collection, editions: dict[str, Edition], la
         build_date=max(e.build_date for e in editions.values()),
         identifier="urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"pubkit:collection:{coll.name}:{lang}")),
         page_size=first.page_size, source_doc=src_book, toc_depth=2 if coll.has_parts else 1,
+        articles=len(members),
+        member_dates=tuple(sorted(d.meta.date for d in src_docs.values() if d.meta.date)),
         # every member's local images (named by content, so one file however often it is used)
         images=tuple(sorted({i for e in editions.values() for i in e.images}, key=lambda i: (i.src, i.name))),
     )

@@ -65,6 +65,10 @@ class Edition:
     source_doc: Document | None = None
     # levels of headings the EPUB's contents nests (2: a collection's parts, then its articles)
     toc_depth: int = 1
+    # a book (pubkit.collection): how many articles it holds and their dates (ISO), which its
+    # colophon and title page state as the book's; 0 and () for an article
+    articles: int = 0
+    member_dates: tuple[str, ...] = ()
     # the article's local images, embedded by both renderers (an Image whose src is not here
     # is printed as its description, as a remote image is)
     images: tuple[EmbeddedImage, ...] = ()

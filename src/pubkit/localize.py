@@ -43,20 +43,24 @@ def broken_diagnostic(verdict: Verdict, path, line: int) -> Diagnostic:
     )
 
 
-def build_date(doc: Document, po_metadata: dict | None = None) -> str:
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def build_date(doc: Document, po_metadata: dict | None = None, drafted: tuple[str, ...] = ()) -> str:
     """The edition's date: the latest change of its inputs, as an ISO date.
 
     The source's date (the article's ``date``) and, for a translation, the PO file's
-    ``PO-Revision-Date`` (set when a reviewer saves it); so a corrected translation is told
-    from the first one. ``SOURCE_DATE_EPOCH`` overrides both (reproducible builds).
+    ``PO-Revision-Date`` (set when a reviewer saves it) and ``drafted``: the dates in the
+    provenance of the machine drafts the edition prints (``translate`` leaves the header
+    alone, as msgmerge does; the draft's own line says when it was made). So a corrected
+    translation is told from the first one, and a machine-drafted edition is dated by its
+    drafts, not by the article. ``SOURCE_DATE_EPOCH`` overrides all (reproducible builds).
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
-    dates = [doc.meta.date[:10]] if re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc.meta.date[:10]) else []
     revised = (po_metadata or {}).get("PO-Revision-Date", "").strip()[:10]
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", revised):
-        dates.append(revised)
+    dates = [d for d in (doc.meta.date[:10], revised, *(x[:10] for x in drafted)) if _ISO_DAY.fullmatch(d)]
     return max(dates) if dates else doc.meta.date
 
 
@@ -108,6 +112,8 @@ def localized_authors(doc: Document, localized: Document, units: list[Unit],
     Author names are metadata, not passages; but where the article is signed with exactly
     the author line ("Name (Country, Country)"), its reviewed translation is how the
     edition names the author, so a French edition does not print the English name.
+    ``untranslated``: the keys whose printed text is not a person's (untranslated, or a
+    machine draft): such a signature leaves the authors as the source has them.
     """
     authors = doc.meta.authors
     sigs = [(s, t) for s, t in zip(doc.blocks, localized.blocks, strict=False) if isinstance(s, Signature)]
@@ -130,11 +136,16 @@ def localized_authors(doc: Document, localized: Document, units: list[Unit],
 
 def translated_meta(doc: Document, by_key: dict, authors: tuple[Author, ...]) -> dict:
     """Authors, their countries and the source line from their ``meta:`` entries where the
-    policy publishes a translation (:data:`pubkit.catalog.template.META_NOTES`); else as
-    ``authors`` (from the signature, or the source's) and the source's ``source``."""
+    policy publishes a translation a person made or approved
+    (:data:`pubkit.catalog.template.META_NOTES`; ``translate`` never drafts them, and a
+    machine draft left from older versions is not printed); else as ``authors`` (from the
+    signature, or the source's) and the source's ``source``."""
     def tr(ctx: str, text: str) -> str | None:
         e = by_key.get((ctx, text))
-        if e is None or not assess(e).printable:  # the one verdict, as for every passage
+        if e is None:
+            return None
+        verdict = assess(e)  # the one verdict, as for every passage; and a person's only:
+        if not verdict.printable or verdict.state is State.MACHINE:  # never a model's name for anyone
             return None
         return translation_text(e)
 
@@ -189,6 +200,8 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
     texts: dict[str, str] = {}
     untranslated: set[str] = set()
     credits: set[str] = set()
+    drafted: list[str] = []  # dates of the printed machine drafts
+    machine: set[str] = set()  # keys printed as a model wrote them
     diags: list[Diagnostic] = []
     for u in units:
         e = by_key.get((u.key, u.text)) or by_key.get((None, u.text))
@@ -203,16 +216,19 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
         texts[u.key] = translation_text(e)
         if verdict.state is State.REVIEWED:
             words_reviewed += _words(u.text)
+        if verdict.state is State.MACHINE:
+            machine.add(u.key)
         if verdict.state in (State.MACHINE, State.ACCEPTED):
             prov = provenance(e)
             if prov is not None:
                 credits.add(mt_credit(prov.format()))
+                drafted.append(prov.date)
 
     def fallback(unit: Unit, err: PlaceholderError):  # pragma: no cover - assess() rules it out
         raise AssertionError(f"assess() passed a translation whose tags do not fit: {unit.key}: {err}")
 
     localized = reassemble(doc, texts, on_error=fallback)
-    authors = localized_authors(doc, localized, units, untranslated)
+    authors = localized_authors(doc, localized, units, untranslated | machine)
     localized = replace(localized, meta=replace(
         localized.meta, lang=lang, **translated_meta(doc, by_key, authors)))
     cov = Coverage(
@@ -223,7 +239,7 @@ def localize_report(cfg: Config, doc: Document, lang: str) -> tuple[Edition, lis
     names = (language.name, language.native, lang)
     human = counts["reviewed"] + counts["accepted"] + counts["stale"] + counts["needs_work"]
     translators = translators_from(pf.po.metadata, names) if human else ()
-    common["build_date"] = build_date(doc, pf.po.metadata)
+    common["build_date"] = build_date(doc, pf.po.metadata, tuple(drafted))
     edition = Edition(
         doc=localized, is_source=False, coverage=cov, translators=translators,
         machine_credits=tuple(sorted(c for c in credits if c)), untranslated_keys=frozenset(untranslated),

@@ -69,9 +69,9 @@ def kk_project(tmp_path_factory) -> dict:
 
 
 def test_publish_drafts_kazakh_with_the_prefix_model_and_its_licence(kk_project):
-    entries = [e for e in kk_project["po"] if not e.obsolete]
+    entries = [e for e in kk_project["po"] if not e.obsolete and not (e.msgctxt or "").startswith("meta:")]
     drafts = [e for e in entries if "fuzzy" in e.flags]
-    assert len(drafts) == len(entries) - 1 and all(e.msgstr for e in drafts)
+    assert len(drafts) == len(entries) - 1 and all(e.msgstr for e in drafts)  # all but the reviewed one
     assert {catalog.state_of(e) for e in drafts} == {catalog.State.MACHINE}
     for e in drafts:
         line = next(ln for ln in e.comment.splitlines() if ln.startswith("pubkit-mt:"))
@@ -138,3 +138,91 @@ def test_kk_without_a_model_still_builds_marked_as_untranslated(tmp_path, capsys
     assert (proj / "dist" / f"{SLUG}.kk.epub").is_file() and (proj / "dist" / f"{SLUG}.kk.pdf").is_file()
     po = polib.pofile(str(proj / "translations" / "kk" / f"{SLUG}.po"))
     assert all(not e.msgstr for e in po if not e.obsolete)
+
+
+def _drafted_on(po) -> str:
+    """The latest date in the drafts' provenance lines (``pubkit-mt: … | 2026-11-27 | …``)."""
+    comments = "\n".join(e.comment for e in po)
+    dates = re.findall(r"pubkit-mt(?:-reviewed)?: .*?\| (\d{4}-\d\d-\d\d) \|", comments)
+    return max(dates)
+
+
+def test_machine_drafted_kazakh_edition_is_dated_by_its_drafts(kk_project):
+    """The drafts were made today; the article is of 27 January 2022: the edition is of today,
+    in its colophon, `dcterms:modified` and the PDF's dates alike (`dc:date` stays the article's)."""
+    import os
+
+    from pypdf import PdfReader
+
+    day = _drafted_on(kk_project["po"])
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return  # pinned: every date is the epoch's (tests/render/test_dates.py)
+    assert day > "2022-01-27"
+    with zipfile.ZipFile(kk_project["epub"]) as zf:
+        opf = next(zf.read(n).decode() for n in zf.namelist() if n.endswith(".opf"))
+        colophon = zf.read("EPUB/colophon.xhtml").decode()
+    assert f'<meta property="dcterms:modified">{day}T00:00:00Z</meta>' in opf
+    assert "<dc:date>2022-01-27</dc:date>" in opf
+    assert PdfReader(str(kk_project["pdf"])).metadata.modification_date.date().isoformat() == day
+    from pubkit.config import load_config
+    from pubkit.render.html import Strings
+
+    shown = Strings(load_config(kk_project["proj"]).templates, "kk").date(day)
+    built = re.search(r"Басылым дайындалған күн</dt>\s*<dd>([^<]*)</dd>", colophon)
+    assert built and built.group(1) == shown, colophon[-1500:]
+
+
+def test_kazakh_edition_prints_the_author_and_source_as_written(kk_project):
+    """Names, countries and the source line are never sent to the model: the PO file's `meta:`
+    entries stay untranslated after `translate`, and the edition prints them as the source has
+    them, marked as English, filed as an organisation is (not inverted)."""
+    from pypdf import PdfReader
+
+    meta = [e for e in kk_project["po"] if (e.msgctxt or "").startswith("meta:") and not e.obsolete]
+    assert meta and all(not e.msgstr and "fuzzy" not in e.flags for e in meta)
+    with zipfile.ZipFile(kk_project["epub"]) as zf:
+        opf = next(zf.read(n).decode() for n in zf.namelist() if n.endswith(".opf"))
+        title_page = zf.read("EPUB/titlepage.xhtml").decode()
+    name = "Permanent Revolution Collective"
+    assert f'<dc:creator id="creator-1" xml:lang="en">{name}</dc:creator>' in opf, opf
+    assert '<meta refines="#creator-1" property="file-as">Permanent Revolution Collective</meta>' in opf
+    assert f'<p class="tp-author" lang="en" xml:lang="en">{name}</p>' in title_page
+    assert PdfReader(str(kk_project["pdf"])).metadata.author == "Permanent Revolution Collective"
+    assert "Permanent Revolution Collective, statement of 27" in opf  # dc:source as written
+
+
+def test_kazakh_title_page_and_metadata_say_it_is_not_reviewed(kk_project):
+    """One passage of 44 is reviewed: the title page (EPUB and PDF) and the cover's description
+    say in Kazakh that the translation is not fully reviewed, with the shares; the EPUB states
+    it in schema:creativeWorkStatus, and dc:description holds no translation statement."""
+    import yaml
+
+    kk = yaml.safe_load((PACKAGED_TEMPLATES / "strings.yaml").read_text(encoding="utf-8"))["kk"]
+    total = sum(1 for e in kk_project["po"] if not e.obsolete and not (e.msgctxt or "").startswith("meta:"))
+    reviewed = round(100 / total)
+    with zipfile.ZipFile(kk_project["epub"]) as zf:
+        opf = next(zf.read(n).decode() for n in zf.namelist() if n.endswith(".opf"))
+        title_page = zf.read("EPUB/titlepage.xhtml").decode()
+        cover = zf.read("EPUB/cover.xhtml").decode()
+    flat = " ".join(title_page.replace("\u00a0", " ").replace("\u202f", " ").split())
+    assert kk["status_unreviewed"] in flat
+    assert f"{reviewed} % адам тексерген" in flat and f"{100 - reviewed} % — машиналық аударма" in flat
+    assert kk["status_unreviewed"] in cover
+    # and the cover image draws it (in the rule's colour, under the language's name)
+    import io
+
+    from PIL import Image
+
+    from pubkit.render import cover as drawn
+
+    with zipfile.ZipFile(kk_project["epub"]) as zf:
+        png = Image.open(io.BytesIO(zf.read("EPUB/images/cover.png"))).convert("RGB")
+    below = png.crop((0, drawn.HEIGHT - 260, drawn.WIDTH, drawn.HEIGHT))  # without it: only the language
+    assert drawn.RULE in {c for _, c in below.getcolors(1 << 20)}
+    status = re.search(r'<meta property="schema:creativeWorkStatus">([^<]+)</meta>', opf)
+    assert status and kk["status_unreviewed"] in status.group(1)
+    assert "<dc:description" not in opf
+    pdf_text = subprocess.run([require_tool("pdftotext"), str(kk_project["pdf"]), "-"],
+                              capture_output=True, text=True, check=True).stdout
+    title_pages = pdf_text.split(kk["contents"])[0]  # (the synthetic model's title may fill more than a page)
+    assert kk["status_unreviewed"] in " ".join(title_pages.split())

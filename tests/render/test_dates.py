@@ -19,8 +19,12 @@ def test_edition_date_is_the_latest_input_change(monkeypatch):
     assert build_date(doc, {"PO-Revision-Date": "2026-11-27 15:30+0000"}) == "2026-11-27"
     assert build_date(doc, {"PO-Revision-Date": "2021-05-01 10:00+0000"}) == "2022-01-27"
     assert build_date(doc, {"PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE"}) == "2022-01-27"
+    # machine drafts the edition prints date it by when they were made (translate leaves the header)
+    assert build_date(doc, {"PO-Revision-Date": "2022-02-01 10:00+0000"}, ("2026-12-04", "2026-11-30")) == "2026-12-04"
+    assert build_date(doc, {}, ("", "not a date")) == "2022-01-27"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 2023-11-14
     assert build_date(doc, {"PO-Revision-Date": "2026-11-27 15:30+0000"}) == "2023-11-14"
+    assert build_date(doc, {}, ("2026-12-04",)) == "2023-11-14"
 
 
 def _opf(epub) -> str:

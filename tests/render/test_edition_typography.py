@@ -25,7 +25,7 @@ LANGS = ("en", "ru", "ky", "fr")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # OPF elements that hold text a reader sees (in a library, a store, a reading system)
 OPF_TEXT = ("title", "creator", "contributor", "publisher", "rights", "description", "source", "subject")
-OPF_PROPERTIES = ("schema:accessibilitySummary", "file-as")
+OPF_PROPERTIES = ("schema:accessibilitySummary", "schema:creativeWorkStatus", "file-as")
 _IGNORE = re.compile(r"urn:uuid:[0-9a-f-]+|https?://\S+|\S+@\S+|translate-\w+|pubkit:\S+")
 
 

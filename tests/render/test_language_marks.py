@@ -58,3 +58,52 @@ def test_no_generated_text_falls_back_to_english_in_a_built_edition(cfg):
     for lang in cfg.edition_langs:
         missing = sorted(set(data["en"]) - set(data.get(lang) or {}))
         assert not missing, f"strings.yaml `{lang}:` lacks {missing}"
+
+
+def _marked_edition(cfg, editions):
+    """The Russian edition with an untranslated heading and a table whose number-only cells
+    ("14 000", "9") and one text cell have no translation."""
+    from dataclasses import replace
+
+    from pubkit.model import Heading, Paragraph, Table
+    from pubkit.segment import segment
+
+    ed = editions["ru"]
+    table = Table(header=((Text("Город"),), (Text("Бастующие"),)),
+                  rows=(((Text("Zhanaozen"),), (Text("14 000"),)), ((Text("Aqtau"),), (Text("9"),))))
+    doc = replace(ed.doc, blocks=(*ed.doc.blocks, Heading(1, (Text("Still in English"),)), table,
+                                  Paragraph((Text("Конец."),))))
+    left = {"Still in English", "Zhanaozen", "14 000", "9"}
+    keys = frozenset(ed.untranslated_keys | {u.key for u in segment(doc) if u.text in left})
+    return replace(ed, doc=doc, source_doc=doc, untranslated_keys=keys,
+                   translators=("pubkit contributors", "Айгүл Осмонова"))
+
+
+def test_contents_colophon_and_cells_are_marked_only_where_another_language_is_printed(cfg, editions):
+    """An untranslated heading keeps its lang in the contents (PDF and EPUB nav); a colophon
+    line in English (publisher given as one text, a translator credit in Latin letters, the
+    fonts' licence names) carries lang="en"; a number-only cell is neither marked nor labelled."""
+    import dataclasses
+
+    from pubkit.render.epub import build_book
+    from pubkit.render.pdf import render_html
+
+    project = dataclasses.replace(cfg, raw={**cfg.raw, "publisher": {
+        "name": "Example Press", "rights": {"en": "All rights reserved.", "ru": "Все права защищены."}}})
+    ed = _marked_edition(cfg, editions)
+    html = render_html(ed, project)
+    assert re.search(r'data-target="#sec-\d+"><a href="#sec-\d+" lang="en">Still in English</a>', html)
+    assert re.search(r'<dd lang="en" xml:lang="en">Example Press</dd>', html)
+    assert "<dd>Все права защищены.</dd>" in html
+    assert re.search(r'<span lang="en" xml:lang="en">pubkit contributors</span>, Айгүл Осмонова', html)
+    assert '<p class="small fonts-note" lang="en">' in html
+    cells = re.findall(r"<td([^>]*)>(.*?)</td>", html)
+    (zhanaozen,) = [(attrs, body) for attrs, body in cells if body.endswith("Zhanaozen")]
+    assert 'lang="en"' in zhanaozen[0] and "untranslated-mark" in zhanaozen[1]  # a word: marked
+    numbers = [(attrs, body) for attrs, body in cells if re.fullmatch(r"[\d\s\u202f\u00a0]+", body)]
+    assert len(numbers) == 2 and all("lang" not in a and "untranslated" not in a for a, _ in numbers), cells
+    book = build_book(ed, project)
+    nav = next(i for i in book.get_items() if i.file_name == "nav.xhtml").content.decode("utf-8")
+    assert re.search(r'<a href="text.xhtml#sec-\d+" lang="en" xml:lang="en">Still in English</a>', nav)
+    publishers = book.metadata["http://purl.org/dc/elements/1.1/"]["publisher"]
+    assert publishers == [("Example Press", {"{http://www.w3.org/XML/1998/namespace}lang": "en"})]

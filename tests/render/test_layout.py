@@ -139,11 +139,15 @@ def test_english_uses_us_patterns_unless_configured(cfg, editions):
 
     from pubkit.render.html import hyphenation_lang
 
-    assert hyphenation_lang("en", cfg) == "en-US"
+    us_cfg = dataclasses.replace(cfg, raw={**cfg.raw, "typography": {}})  # a project naming no variant
+    assert hyphenation_lang("en", us_cfg) == "en-US"
     assert hyphenation_lang("ru", cfg) == "ru"
     british = dataclasses.replace(cfg, raw={**cfg.raw, "typography": {"hyphenation": {"en": "en_GB"}}})
     assert hyphenation_lang("en", british) == "en-GB"
-    html = pdf.render_html(editions["en"], cfg)
+    html = pdf.render_html(editions["en"], us_cfg)
     assert '<article class="text" lang="en-US">' in html
+    # the seed project writes British English: tagged and hyphenated so (pubkit.toml [typography] variant)
+    assert hyphenation_lang("en", cfg) == "en-GB" and '<article class="text" lang="en-GB">' in pdf.render_html(
+        editions["en"], cfg)
     us = pyphen.Pyphen(lang=pyphen.language_fallback("en-US"), left=3, right=3)
     assert us.inserted("Afghanistan") != "Afgh-anistan" and us.inserted("oligarchs") != "olig-archs"

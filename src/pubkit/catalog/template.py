@@ -43,6 +43,7 @@ class TemplateEntry:
 
 # Metadata an edition prints besides the text (title and subtitle are units already):
 # msgctxt -> the translator's note. See :func:`meta_entries` and :mod:`pubkit.localize`.
+META_PREFIX = "meta:"
 META_AUTHOR = "meta:author"
 META_COUNTRY = "meta:country"
 META_SOURCE = "meta:source"

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..catalog import State, save, state_of
 from ..catalog.states import Provenance, set_provenance, text_hash
+from ..catalog.template import META_PREFIX
 from ..config import Config, load_config
 from ..errors import MissingError
 from ..fsio import project_lock
@@ -45,8 +46,11 @@ class TranslateResult:
 
 
 def needs_draft(entry) -> bool:
-    """Untranslated, or a machine draft of an older source; never reviewed or stale text."""
-    return state_of(entry) in SENDS
+    """Untranslated, or a machine draft of an older source; never reviewed or stale text, and
+    never the printed metadata (``meta:author``, ``meta:country``, ``meta:source``): names,
+    organisations and the source line are printed as the source has them until a person
+    translates them, never as a model rendered them."""
+    return state_of(entry) in SENDS and not (entry.msgctxt or "").startswith(META_PREFIX)
 
 
 def apply_draft(entry, draft, *, date: str | None = None) -> None:

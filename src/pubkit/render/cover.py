@@ -40,8 +40,11 @@ def _fit(draw, text: str, font_path: Path, width: int, start: int, max_lines: in
         size -= 6
 
 
-def cover_png(title: str, author: str, language: str, fonts: Mapping[str, Path]) -> bytes:
-    """The cover as PNG bytes: same inputs, same bytes (``fonts``: file name → path, assets.font_paths)."""
+def cover_png(title: str, author: str, language: str, fonts: Mapping[str, Path],
+              status: tuple[str, ...] = ()) -> bytes:
+    """The cover as PNG bytes: same inputs, same bytes (``fonts``: file name → path, assets.font_paths).
+    ``status``: lines saying how much of a translation a person has not reviewed (the title
+    page's statement), printed under the language's name."""
     from PIL import Image, ImageDraw, ImageFont
 
     img = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
@@ -60,7 +63,14 @@ def cover_png(title: str, author: str, language: str, fonts: Mapping[str, Path])
         draw.text((margin, y), line, font=afont, fill=INK)
         y += int(afont.size * 1.25)
     lfont = ImageFont.truetype(str(fonts["PTS75F.ttf"]), 40)
-    draw.text((margin, HEIGHT - 180), language.upper(), font=lfont, fill=SOFT)
+    draw.text((margin, HEIGHT - 180 - 44 * min(len(status), 3)), language.upper(), font=lfont, fill=SOFT)
+    if status:
+        sfont = ImageFont.truetype(str(fonts["PTS55F.ttf"]), 32)
+        lines = [ln for text in status for ln in _wrap(draw, text, sfont, WIDTH - 2 * margin)][:4]
+        y = HEIGHT - 180 - 44 * min(len(status), 3) + 60
+        for line in lines:
+            draw.text((margin, y), line, font=sfont, fill=RULE)
+            y += 40
     buf = io.BytesIO()
     img.save(buf, format="PNG", compress_level=6)
     return buf.getvalue()

@@ -22,6 +22,7 @@ from ..fsio import atomic_write
 from . import assets
 from .cover import cover_png
 from .fonts import characters_by_face, epub_css, epub_fonts
+from ..typography import typeset_text
 from .html import clean, context, render_template
 from .pdf import make_fetcher
 
@@ -42,7 +43,8 @@ def identifier(edition: Edition) -> str:
 _GROUP_WORDS = re.compile(
     r"\b(collective|committee|party|union|group|team|league|bulletin|contributors|translators|editors|press|"
     r"collectif|comité|parti|groupe|"
-    r"équipe|коллектив|комитет|партия|союз|группа|команда|жамааты|жамаат|комитети|партиясы|тобу)\b",
+    r"équipe|коллектив|комитет|партия|союз|группа|команда|жамааты|жамаат|комитети|партиясы|тобу|"
+    r"ұжым|ұжымы|комитеті|одағы|тобы)\b",
     re.IGNORECASE)
 
 
@@ -54,8 +56,13 @@ def file_as(name: str) -> str:
     return f"{words[-1]}, {' '.join(words[:-1])}"
 
 
+def translation_status(ctx: dict) -> str:
+    """What the title page says of the translation, as one line («… : 2 % …; 98 % …»)."""
+    lines = ctx["review_lines"] if not ctx["fully_reviewed"] else []
+    return ctx["t"]("status_line", title=ctx["review_title"], shares="; ".join(lines)) if lines else ctx["review_title"]
+
+
 def _nav_entries(ctx: dict) -> list[dict]:
-    sections = [{"href": f"text.xhtml#{e.id}", "title": e.title, "children": []} for e in ctx["toc"] if e.level == 1]
     # deeper headings go under the preceding top-level one
     current = None
     out_sections = []
@@ -64,7 +71,7 @@ def _nav_entries(ctx: dict) -> list[dict]:
     deep = ctx.get("toc_depth", 1) >= 2
     article = None
     for e in ctx["toc"]:
-        entry = {"href": f"text.xhtml#{e.id}", "title": e.title, "children": []}
+        entry = {"href": f"text.xhtml#{e.id}", "title": e.title, "lang": e.lang, "children": []}
         if e.level == 1 or current is None:
             current, article = entry, None
             out_sections.append(entry)
@@ -75,12 +82,11 @@ def _nav_entries(ctx: dict) -> list[dict]:
             article["children"].append(entry)
         else:
             current["children"].append(entry)
-    del sections
     t = ctx["t"]
     return [
-        {"href": "titlepage.xhtml", "title": t("title_page"), "children": []},
-        {"href": "text.xhtml", "title": ctx["title"], "children": out_sections},
-        {"href": "colophon.xhtml", "title": t("colophon"), "children": []},
+        {"href": "titlepage.xhtml", "title": t("title_page"), "lang": "", "children": []},
+        {"href": "text.xhtml", "title": ctx["title"], "lang": ctx["title_lang"], "children": out_sections},
+        {"href": "colophon.xhtml", "title": t("colophon"), "lang": "", "children": []},
     ]
 
 
@@ -99,6 +105,7 @@ def build_book(edition: Edition, cfg: Config):
     lang = ctx["lang"]
     t = ctx["t"]
     meta = edition.doc.meta
+    source_meta = edition.source_doc.meta if edition.source_doc is not None else meta
 
     book = epub.EpubBook()
     book.set_identifier(identifier(edition))
@@ -117,15 +124,16 @@ def build_book(edition: Edition, cfg: Config):
     if ctx["dir"] == "rtl":  # the spine's page-progression-direction; each page's <html dir> (templates)
         book.set_direction("rtl")
     for i, name in enumerate(ctx["author_names"], 1):
-        book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(ctx["authors_lang"])})
+        written = ctx["authors_lang"] or ctx["author_langs"][i - 1]
+        book.add_metadata("DC", "creator", name, {"id": f"creator-{i}", **lang_of(written)})
         book.add_metadata(None, "meta", "aut", {"refines": f"#creator-{i}", "property": "role",
                                                 "scheme": "marc:relators"})
         # (not ebooklib's file_as=: it writes the relator scheme onto the file-as refinement)
         book.add_metadata(None, "meta", file_as(name), {"refines": f"#creator-{i}", "property": "file-as"})
     if ctx["publisher"]:
-        book.add_metadata("DC", "publisher", ctx["publisher"])
+        book.add_metadata("DC", "publisher", ctx["publisher"], lang_of(ctx["publisher_lang"]))
     if ctx["rights"]:
-        book.add_metadata("DC", "rights", ctx["rights"])
+        book.add_metadata("DC", "rights", ctx["rights"], lang_of(ctx["rights_lang"]))
     if meta.date:
         book.add_metadata("DC", "date", meta.date)
     if ctx["description"]:  # the article's own (front matter `description`/`summary`), in its language
@@ -135,9 +143,9 @@ def build_book(edition: Edition, cfg: Config):
     if ctx["source"]:
         book.add_metadata("DC", "source", ctx["source"], {} if ctx["source_url"] else lang_of(ctx["source_text_lang"]))
     n = 0
-    for name in ctx["translators"]:
+    for name, written in zip(ctx["translators"], ctx["translator_langs"], strict=True):
         n += 1
-        book.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}"})
+        book.add_metadata("DC", "contributor", name, {"id": f"contributor-{n}", **lang_of(written)})
         book.add_metadata(None, "meta", file_as(name), {"refines": f"#contributor-{n}", "property": "file-as"})
         book.add_metadata(None, "meta", "trl", {"refines": f"#contributor-{n}", "property": "role", "scheme": "marc:relators"})
     for credit in ctx["machine_credits"]:
@@ -145,8 +153,14 @@ def build_book(edition: Edition, cfg: Config):
         text = t("machine_credit", credit=credit, percent=ctx["reviewed_percent"])
         book.add_metadata("DC", "contributor", f"{t('machine_translation')}: {text}", {"id": f"contributor-{n}"})
         book.add_metadata(None, "meta", "trl", {"refines": f"#contributor-{n}", "property": "role", "scheme": "marc:relators"})
-    if not edition.is_source and not ctx["machine_credits"]:
-        book.add_metadata("DC", "description", t("no_machine"))
+    # dc:description is the article's own description (what library apps show as the blurb),
+    # or nothing; how the translation was made has its own field below
+    description = clean(getattr(meta, "description", "") or "")
+    if description:  # as the source has it (marked so), or as a reviewer translated it
+        written = ctx["source_lang"] if description == clean(getattr(source_meta, "description", "") or "") else lang
+        book.add_metadata("DC", "description", typeset_text(description, written), lang_of(written))
+    if ctx["review_title"]:  # a translation: how much of it a person reviewed, in its language
+        book.add_metadata(None, "meta", translation_status(ctx), {"property": "schema:creativeWorkStatus"})
     for prop, values in (
         ("schema:accessMode", ("textual", "visual")),
         ("schema:accessModeSufficient", ("textual",)),
@@ -158,8 +172,10 @@ def build_book(edition: Edition, cfg: Config):
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
 
+    status = () if ctx["fully_reviewed"] else (ctx["review_title"], "; ".join(ctx["review_lines"]))
     book.set_cover("images/cover.png", cover_png(
-        ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], {p.name: p for p in fonts}), create_page=False)
+        ctx["title"], ", ".join(ctx["author_names"]), ctx["language_label"], {p.name: p for p in fonts}, status),
+        create_page=False)
     bodies = {page: render_template(cfg.templates, f"epub/{page}.xhtml.j2", ctx) for page in PAGES}
     # fonts: the faces the pages use, cut to the characters they show (render/fonts.py)
     used = characters_by_face([bodies[p] for p in PAGES if p != "cover"],

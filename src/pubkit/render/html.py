@@ -222,6 +222,40 @@ class TocEntry:
     id: str
     title: str
     level: int
+    lang: str = ""  # set when the heading is printed in another language than the edition's
+
+
+def has_letters(text: str) -> bool:
+    """Whether ``text`` has anything to translate (a letter of any script)."""
+    return any(c.isalpha() for c in text)
+
+
+def script_of(text: str) -> str:
+    """The script of ``text``'s letters (LATIN, CYRILLIC …), "" if none or mixed."""
+    import unicodedata
+
+    found = {unicodedata.name(c, "").split(" ")[0] for c in text if c.isalpha()}
+    return found.pop() if len(found) == 1 else ""
+
+
+@functools.lru_cache(maxsize=32)
+def language_script(lang: str) -> str:
+    """The script a language is written in, by CLDR's likely subtags (ru → CYRILLIC)."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(lang.split("-")[0].replace("-", "_"), "")
+    code = likely.split("_")[1] if likely.count("_") >= 1 else ""
+    return {"Latn": "LATIN", "Cyrl": "CYRILLIC", "Grek": "GREEK", "Arab": "ARABIC", "Hebr": "HEBREW"}.get(code, "")
+
+
+def written_lang(text: str, lang: str, source_lang: str) -> str:
+    """The language of a name kept as written (a translator's credit from the PO header):
+    the source language where its letters are in the source's script and not in the
+    edition's (“pubkit contributors” in a Russian colophon), else "" (the edition's)."""
+    script = script_of(text)
+    if lang == source_lang or not script or script == language_script(lang):
+        return ""
+    return source_lang if script == language_script(source_lang) else ""
 
 
 class _Walker:
@@ -244,7 +278,10 @@ class _Walker:
 
     def passage(self, inlines: tuple[Inline, ...]) -> tuple[Markup, str, bool]:
         key = self.key_of(inlines)
-        untranslated = bool(key) and key in self.untranslated and not self.edition.is_source
+        # a passage with nothing to translate (a number, a code: no letter) reads the same in
+        # every language: printed in the edition's, never labelled untranslated
+        untranslated = (bool(key) and key in self.untranslated and not self.edition.is_source
+                        and has_letters(plain_text(inlines)))
         lang = self.src_lang if untranslated else self.lang
         # a passage in the source language keeps the quotation marks its author typed
         typed = inline_html(typeset_inlines(inlines, lang, keep_typed=untranslated or self.edition.is_source),
@@ -318,7 +355,7 @@ def build_view(edition: Edition) -> dict[str, Any]:
             from html import unescape
 
             text = unescape(text)
-            toc.append(TocEntry(hid, text, b.level))
+            toc.append(TocEntry(hid, text, b.level, lang))
             return BlockView("heading", html, level=min(max(b.level, 1), 4), id=hid, lang=lang, untranslated=un, text=text)
         if isinstance(b, (Paragraph, Dateline, Signature)):
             kind = {Paragraph: "paragraph", Dateline: "dateline", Signature: "signature"}[type(b)]
@@ -397,6 +434,9 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "authors": [by(a.display()) for a in meta.authors],
         "author_names": [by(a.name) for a in meta.authors],
         "authors_lang": authors_lang if authors_lang != w.lang else "",
+        # per author, where only some are printed as the source has them (a collection's)
+        "author_langs": ["" if authors_lang != w.lang or edition.is_source or a not in source_meta.authors
+                         else w.src_lang for a in meta.authors],
         "date": meta.date,
         # a source line a reviewer translated (its `meta:source` entry) is in the edition's language
         "source": clean(meta.source) if safe_url(meta.source) else
@@ -414,7 +454,12 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "coverage": cov,
         "reviewed_percent": round(100 * cov.reviewed_share) if cov.total else 100,
         "machine_credits": [own(c) for c in edition.machine_credits],
-        "translators": [own(t) for t in edition.translators],
+        "translators": [typeset_text(clean(t), written_lang(t, w.lang, w.src_lang) or w.lang)
+                        for t in edition.translators],
+        "translator_langs": [written_lang(t, w.lang, w.src_lang) for t in edition.translators],
+        "review_shares": [] if edition.is_source else review_shares(cov),
+        "fully_reviewed": edition.is_source or cov.reviewed + cov.accepted == cov.total,
+        "articles": edition.articles,
         "has_untranslated": any(_untranslated(b) for b in blocks + [x for n in note_views for x in n.blocks])
         or bool(title_key in edition.untranslated_keys and not edition.is_source),
         "build_date": edition.build_date or meta.date,
@@ -422,6 +467,35 @@ def build_view(edition: Edition) -> dict[str, Any]:
         "software_version": __version__,
         "slug": meta.slug,
     }
+
+
+# How an edition's passages were made, as the title page and the EPUB's metadata state it:
+# (strings.yaml key, Coverage fields that make it up).
+SHARES = (
+    ("share_reviewed", ("reviewed", "accepted")),
+    ("share_machine", ("machine",)),
+    ("share_pending", ("needs_work", "stale")),
+    ("share_untranslated", ("untranslated",)),
+)
+
+
+def review_shares(cov) -> list[tuple[str, int]]:
+    """The non-zero shares of a translation's passages, in percent (:data:`SHARES`), summing
+    to 100 (largest remainder); a share that exists is never printed as 0 %."""
+    if not cov.total:
+        return []
+    counts = [(key, sum(getattr(cov, f) for f in names)) for key, names in SHARES]
+    exact = {key: 100 * n / cov.total for key, n in counts if n}
+    percent = {key: max(1, int(x)) for key, x in exact.items()}
+    by_remainder = sorted(exact, key=lambda k: (exact[k] - int(exact[k])), reverse=True)
+    i = 0
+    while sum(percent.values()) < 100:
+        percent[by_remainder[i % len(by_remainder)]] += 1
+        i += 1
+    while sum(percent.values()) > 100:  # a share raised to 1 % is taken from the largest
+        largest = max(percent, key=lambda k: percent[k])
+        percent[largest] -= 1
+    return [(key, percent[key]) for key, _ in counts if key in percent]
 
 
 def _untranslated(b: BlockView) -> bool:
@@ -450,13 +524,32 @@ def _load_strings(path: Path, mtime_ns: int) -> dict:
     return data
 
 
+PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def plural_category(lang: str, n: int) -> str:
+    """CLDR's plural category of ``n`` in ``lang`` (Babel): ru 1 → one, 2 → few, 5 → many."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale.parse("en")
+    return str(locale.plural_form(n))
+
+
 class Strings:
     """The interface strings of one language (``templates/strings.yaml``), English as fallback.
 
-    A project's own ``strings.yaml`` is laid over the packaged one key by key: it need only hold
-    the strings it changes or adds."""
+    ``variant`` (``en-GB``): a section of that name overrides the language's own keys (its
+    date format, say). A string may be a table of CLDR plural forms (``{one: …, few: …, many:
+    …, other: …}``): ``t("articles", n=21)`` picks the form for 21 by the language's plural
+    rule («21 статья»); a label whose forms hold no ``{n}`` (``t("author", n=3)``) is singular
+    for 1 and plural (``other``) for any other count. A project's own ``strings.yaml`` is laid
+    over the packaged one key by key: it need only hold the strings it changes or adds.
+    """
 
-    def __init__(self, templates: Path, lang: str):
+    def __init__(self, templates: Path, lang: str, variant: str = ""):
         layers = [folder / STRINGS_FILE for folder in reversed(template_dirs(templates))]
         layers = [path for path in layers if path.is_file()]
         if not layers:
@@ -472,7 +565,9 @@ class Strings:
                               location=Location(layers[-1]))
         self.lang = lang
         self._en = data["en"]
-        self._own = data.get(lang.split("-")[0]) or {}
+        self._own = dict(data.get(lang.split("-")[0]) or {})
+        if variant and variant.split("-")[0] == lang.split("-")[0]:
+            self._own.update(data.get(variant) or {})
 
     def raw(self, key: str) -> Any:
         """The string (or list) as strings.yaml has it, English where the language lacks it."""
@@ -482,14 +577,37 @@ class Strings:
                               hint=f"add `{key}:` under `en:` (and under each language)")
         return text
 
-    def __call__(self, key: str, **values) -> str:
-        """The string filled in with ``values`` and typeset in its language (English if it fell back)."""
+    def lang_of(self, key: str) -> str:
+        """The language ``key`` is printed in: this one, or English where it fell back."""
+        return self.lang if key in self._own else "en"
+
+    def form(self, key: str, n: int) -> str:
+        """The plural form of ``key`` for ``n`` (the string itself if it has no forms)."""
         text = self.raw(key)
+        if not isinstance(text, dict):
+            return text
+        lang = self.lang_of(key)
+        # a count with its noun («21 статья») agrees by the language's CLDR rule; a label
+        # without the number («Авторы» over 21 names) is singular for one, plural otherwise
+        counted = any("{n}" in str(v) for v in text.values())
+        category = plural_category(lang, n) if counted else ("one" if n == 1 else "other")
+        found = text.get(category, text.get("other"))
+        if not isinstance(found, str):
+            raise ConfigError(f"interface string '{key}' has no '{category}' or 'other' form in {STRINGS_FILE}",
+                              hint=f"give `{key}:` the plural forms {lang} needs (CLDR: one, few, many, other)")
+        return found
+
+    def __call__(self, key: str, **values) -> str:
+        """The string filled in with ``values`` and typeset in its language (English if it fell back).
+        With ``n=`` a string with plural forms takes the form for ``n``."""
+        text = self.raw(key)
+        if isinstance(text, dict):  # plural forms: the one for n (a label without n: for 1)
+            text = self.form(key, int(values.get("n", 1)))
         if not isinstance(text, str):
             return text
         if values:
             text = text.format(**values)
-        return typeset_text(text, self.lang if key in self._own else "en")
+        return typeset_text(text, self.lang_of(key))
 
     def language_name(self, language) -> str:
         """A language's name in this interface language (strings.yaml `languages:`), else its own."""
@@ -497,14 +615,26 @@ class Strings:
         return names.get(language.code) or language.native or language.name
 
     def date(self, iso: str) -> str:
-        """An ISO date written the language's way (e.g. «27 января 2022 г.»)."""
+        """An ISO date written the language's way: «27 января 2022 г.», «1er mai 2022», and in
+        English by the project's variant (en-GB «1 May 2022», en-US «May 1, 2022»)."""
         try:
             d = _dt.date.fromisoformat(iso[:10])
         except (ValueError, TypeError):
             return iso
         months = self.raw("months")
-        text = self.raw("date_format").format(day=d.day, month=months[d.month - 1], year=d.year)
-        return typeset_text(text, self.lang if "date_format" in self._own else "en")
+        days = self.raw("days") or {}  # special forms of a day's number (French «1er»)
+        day = days.get(d.day, days.get(str(d.day), d.day))
+        text = self.raw("date_format").format(day=day, month=months[d.month - 1], year=d.year)
+        return typeset_text(text, self.lang_of("date_format"))
+
+    def date_range(self, first: str, last: str) -> str:
+        """Two ISO dates as a range («27 January 2022 – 5 March 2022»); one date if they agree."""
+        if not first or first[:10] == last[:10]:
+            return self.date(last or first)
+        # the pattern is typeset alone (the language's dash, no break before it), then filled:
+        # typesetting the whole would read "2022 – 1 May" as a number range (2022–1)
+        pattern = typeset_text(str(self.raw("date_range")), self.lang_of("date_range"))
+        return pattern.format(start=self.date(first), end=self.date(last))
 
 
 # ---------------------------------------------------------------- templates
@@ -579,15 +709,37 @@ def has_hyphenation(lang: str) -> bool:
 
 
 # Hyphenation patterns per language where the bare code would pick others (pyphen's "en"
-# is British); ``[typography] hyphenation = { en = "en_GB" }`` in pubkit.toml overrides.
+# is British); ``[typography] variant`` or ``hyphenation`` in pubkit.toml overrides.
 HYPHENATION = {"en": "en-US"}
+_TAG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def language_variant(lang: str, cfg: Config) -> str:
+    """The variant an edition's language is written in, from ``[typography] variant`` in
+    pubkit.toml (``variant = { en = "en-GB" }``), or "" when the project names none. It decides
+    the dates (en-GB «1 May 2022», en-US «May 1, 2022») and, unless ``hyphenation`` names
+    patterns, the hyphenation and the language tag of the PDF's text."""
+    table = (cfg.raw.get("typography") or {}).get("variant") or {}
+    value = table.get(lang, "") if isinstance(table, dict) else None
+    tag = value.replace("_", "-") if isinstance(value, str) else ""
+    if not isinstance(value, str) or (tag and (not _TAG.match(tag) or tag.split("-")[0] != lang)):
+        raise ConfigError(f"[typography] variant for {lang!r} must be a language tag of {lang} (such as {lang}-GB)",
+                          hint='write `variant = { en = "en-GB" }` (or "en-US") under [typography] in pubkit.toml')
+    return tag
 
 
 def hyphenation_lang(lang: str, cfg: Config) -> str:
-    """The language tag whose hyphenation patterns the PDF's body text uses."""
+    """The language tag whose hyphenation patterns the PDF's body text uses: ``[typography]
+    hyphenation``, else the language's variant, else pubkit's default (US English). Both set
+    and naming different variants is a configuration error (the text would be tagged one way
+    and hyphenated another)."""
     configured = (cfg.raw.get("typography") or {}).get("hyphenation") or {}
-    tag = configured.get(lang) or HYPHENATION.get(lang) or lang
-    return str(tag).replace("_", "-")
+    variant = language_variant(lang, cfg)
+    tag = str(configured.get(lang) or "").replace("_", "-")
+    if tag and variant and tag.lower() != variant.lower():
+        raise ConfigError(f"[typography] hyphenation {tag} and variant {variant} disagree for {lang}",
+                          hint=f'keep one: `variant = {{ {lang} = "{variant}" }}` sets the hyphenation too')
+    return tag or variant or HYPHENATION.get(lang) or lang
 
 
 def publisher(cfg: Config, lang: str) -> dict[str, str]:
@@ -597,24 +749,33 @@ def publisher(cfg: Config, lang: str) -> dict[str, str]:
     out = {}
     for key, field_name in (("name", "publisher"), ("rights", "rights")):
         value = section.get(key, "")
+        # the language it is written in: the edition's where the table has it, else English
+        # (the table's fallback) or, for one text for every edition, the project's source language
+        written = cfg.source_lang
         if isinstance(value, dict):
+            written = lang if value.get(lang) else "en"
             value = value.get(lang) or value.get("en") or ""
         if not isinstance(value, str):
             raise ConfigError(f"[publisher] {key} must be text or a table of texts per language",
                               hint=f'write `{key} = "…"` under [publisher] in pubkit.toml')
-        out[field_name] = typeset_text(clean(value), lang)
+        out[field_name] = typeset_text(clean(value), written)
+        out[f"{field_name}_lang"] = written if value and written != lang else ""
     return out
 
 
 def context(edition: Edition, cfg: Config, fmt: str) -> dict[str, Any]:
     """The view plus interface strings and format facts: what every template receives."""
     view = build_view(edition)
-    t = Strings(cfg.templates, view["lang"])
+    t = Strings(cfg.templates, view["lang"], language_variant(view["lang"], cfg))
+    dates = sorted(d for d in edition.member_dates if d)
     view.update(
         t=t,
         fmt=fmt,
         image_base=IMAGE_BASE.get(fmt, ""),
-        date_text=t.date(view["date"]) if view["date"] else "",
+        # a book is dated by its articles' range, an article by its date
+        date_text=t.date_range(dates[0], dates[-1]) if dates else t.date(view["date"]) if view["date"] else "",
+        review_lines=[t(key, percent=p) for key, p in view["review_shares"]],
+        review_title="" if view["is_source"] else t("status_reviewed" if view["fully_reviewed"] else "status_unreviewed"),
         build_date_text=t.date(view["build_date"]) if view["build_date"] else "",
         language_label=edition.language.native or edition.language.name,
         source_language_label=t.language_name(edition.source_language),
