@@ -130,6 +130,12 @@ def retire(c, article=None):
     _call("retire", article=article)
 
 
+@task
+def site(c):
+    """The download site and OPDS catalog (dist/site/) from the editions in dist/; builds nothing."""
+    _call("site")
+
+
 @task(help={
     "lang": "only these languages, comma-separated (default: all targets)",
     "article": "only this article (its slug)",
@@ -206,5 +212,5 @@ def _quote(s: str) -> str:
 
 
 models = Collection("models", models_list, models_install, models_remove)
-ns = Collection(publish, build, update, translate, status, check, outline, approve, proof, retire, test,
+ns = Collection(publish, build, update, translate, status, check, outline, approve, proof, retire, site, test,
                 bench, lint, models)
