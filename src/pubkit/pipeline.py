@@ -98,7 +98,12 @@ def shared_fingerprint(cfg: Config, cache: HashCache | None = None) -> str:
     cache = cache or HashCache(cfg.root)
     h = hashlib.sha256(f"pubkit {__version__}\0{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     code = Path(__file__).resolve().parent
-    _hash_files(h, [cfg.root / "pubkit.toml", *_tree(cfg.templates), *_tree(code)], cache)
+    # the download site's own code and templates (pubkit.site) are no input of an edition
+    not_editions = (code / "site", code / "commands" / "site.py", cfg.templates / "site", code / "templates" / "site")
+    files = [p for p in (*_tree(cfg.templates), *_tree(code)) if not p.is_relative_to(not_editions[0])
+             and p != not_editions[1] and not p.is_relative_to(not_editions[2])
+             and not p.is_relative_to(not_editions[3])]
+    _hash_files(h, [cfg.root / "pubkit.toml", *files], cache)
     glossary = cfg.translations / "glossary.csv"
     _hash_files(h, [glossary], cache)
     return h.hexdigest()

@@ -139,6 +139,12 @@ def retire(c, article=None):
     _call(c, "retire", article=article)
 
 
+@task
+def site(c):
+    """The download site and OPDS catalog (dist/site/) from the editions in dist/; builds nothing."""
+    _call("site")
+
+
 @task(help={
     "lang": "only these languages, comma-separated (default: all targets)",
     "article": "only this article (its slug)",
@@ -227,6 +233,6 @@ def _quote(s: str) -> str:
 models = Collection("models", models_list, models_install, models_remove)
 # What the console script offers: the tasks that work in any project. The checkout's `invoke`
 # adds those that need the checkout (its tests, benchmarks and linters).
-PRODUCT = (init, publish, build, update, translate, status, check, outline, approve, proof, retire)
+PRODUCT = (init, publish, build, update, translate, status, check, outline, approve, proof, retire, site)
 product = Collection(*PRODUCT, models)
 ns = Collection(*PRODUCT, test, bench, lint, models)
