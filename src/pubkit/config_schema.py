@@ -15,7 +15,8 @@ import re
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PositiveInt, StrictBool, StrictStr, ValidationError
+from pydantic import (BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt, StrictBool, StrictStr,
+                      ValidationError)
 
 from .errors import ConfigError, Location
 
@@ -59,6 +60,11 @@ class Models(Table):
     allow_noncommercial: StrictBool = False
     max_mb: PositiveInt = 4096
     index: StrictStr | None = None  # the Argos package index (URL or file)
+    # network deadlines (mt/deadline.py): seconds for the whole index fetch or download, and the
+    # slowest transfer accepted (bytes per second)
+    index_deadline_s: PositiveFloat | None = None
+    download_deadline_s: PositiveFloat | None = None
+    min_bytes_per_s: PositiveFloat | None = None
 
 
 Text = StrictStr | dict[StrictStr, StrictStr]  # text, or a table of texts per language
@@ -71,6 +77,12 @@ class Publisher(Table):
 
 class Typography(Table):
     hyphenation: dict[StrictStr, StrictStr] = {}  # language → Pyphen patterns (en = "en_GB")
+    variant: dict[StrictStr, StrictStr] = {}  # language → the variant it is written in (en = "en-GB")
+
+
+class Site(Table):
+    dir: StrictStr | None = None  # the download site's folder (default: dist/site)
+    base_url: StrictStr | None = None  # the address at which dist/ is served: absolute links
 
 
 class PubkitToml(Table):
@@ -82,6 +94,7 @@ class PubkitToml(Table):
     models: Models = Field(default_factory=Models)
     publisher: Publisher = Field(default_factory=Publisher)
     typography: Typography = Field(default_factory=Typography)
+    site: Site = Field(default_factory=Site)
 
 
 def _tables() -> dict[tuple[str, ...], list[str]]:

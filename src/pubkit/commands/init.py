@@ -51,6 +51,9 @@ default = "argos"
 # multilingual_dir = "..."     # multilingual models (default: ~/.local/share/pubkit/multilingual-models)
 # allow_noncommercial = false  # refuse models licensed for non-commercial use only (NLLB-200)
 # max_mb = 4096                # largest multilingual model accepted by models.install
+# index_deadline_s = 60        # the whole index fetch, in seconds (then exit 69)
+# download_deadline_s = 3600   # the whole model download, in seconds
+# min_bytes_per_s = 1024       # a transfer slower than this (after its first seconds) is cut off
 
 [paths]
 seeds = "seeds"                # the articles: <slug>.md, or <slug>.txt with <slug>.yaml
@@ -67,9 +70,16 @@ page_size = "A5"               # A5, A4, B5, letter, or two lengths ("148mm 210m
 # name = "Example Press"
 # rights = "© 2026 Example Press. Translations under CC BY 4.0."
 
-# [typography]: hyphenation patterns per language for the PDF's body text.
+# [typography]: the variant each language is written in (English dates, the PDF's language tag
+# and hyphenation follow it; English is en-US without it); `hyphenation` names other patterns.
 # [typography]
+# variant = { en = "en-GB" }
 # hyphenation = { en = "en_GB" }
+
+# [site]: the download site and OPDS catalog `site` writes from dist/ (README, "Distributing").
+# [site]
+# dir = "dist/site"            # where the site goes (inside the project)
+# base_url = "https://example.org/books"   # the address at which dist/ is served: absolute links
 '''
 
 GITIGNORE = """\
