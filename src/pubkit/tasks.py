@@ -142,7 +142,7 @@ def retire(c, article=None):
 @task
 def site(c):
     """The download site and OPDS catalog (dist/site/) from the editions in dist/; builds nothing."""
-    _call("site")
+    _call(c, "site")
 
 
 @task(help={

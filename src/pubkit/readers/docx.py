@@ -155,7 +155,7 @@ def read_docx(src: SourceText) -> Document:
         raise _refuse(src, f"the Word document cannot be read: {err}",
                       "open it in Word or LibreOffice and save it again as .docx") from None
     markup = apply_corrections(_BLOCK_START.sub("\n", result.value).lstrip("\n"), src.meta, src.path)
-    hints = line_hints(src.meta)
+    hints = line_hints(src.meta, markup.count("\n") + 1)
     found = read_html(markup, hints=hints, note_prefix="")
     found.guesses.extend(_word_extras(archive, _Lines(markup)))
     for text in dict.fromkeys(m.message for m in result.messages):  # each once, in order

@@ -101,7 +101,7 @@ def read_webpage(src: SourceText) -> Document:
         _prepared(src.text), output_format="html", include_comments=False, include_tables=True,
         include_images=True, include_formatting=True, include_links=True, favor_recall=True, deduplicate=False,
     ) or ""
-    hints = line_hints(src.meta)
+    hints = line_hints(src.meta, src.text.count("\n") + 1)
     found = read_html(_relined(_code_fixed(extract), page), hints=hints)
     meta = trafilatura.extract_metadata(src.text, extensive=False)  # dates from metadata, not the text
     offered = Offered(where="the page's metadata")
