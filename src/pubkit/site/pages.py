@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import jinja2
 import yaml
 
-from ..config import Config
+from ..config import Config, template_dirs, template_file
 from ..errors import ConfigError, Location
 from ..typography import typeset_text
 from .model import Site, SiteEdition, SiteItem
@@ -45,7 +44,7 @@ class SiteStrings:
 
 
 def load_strings(cfg: Config) -> dict:
-    path = cfg.templates / STRINGS
+    path = template_file(cfg.templates, STRINGS)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
@@ -130,7 +129,7 @@ class Pages:
         self.t = {lang: SiteStrings(data, lang) for lang in site.langs}
         self.dates = {lang: Strings(cfg.templates, lang) for lang in site.langs}
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(cfg.templates / "site")),
+            loader=jinja2.FileSystemLoader([str(d / "site") for d in template_dirs(cfg.templates)]),
             autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
             trim_blocks=True, lstrip_blocks=True,
         )
@@ -228,4 +227,4 @@ class Pages:
 
 
 def stylesheet(cfg: Config) -> bytes:
-    return Path(cfg.templates / CSS).read_bytes()
+    return template_file(cfg.templates, CSS).read_bytes()
