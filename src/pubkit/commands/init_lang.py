@@ -62,8 +62,9 @@ def run(root: Path | None = None, lang: str | None = None, **_ignored) -> int:
         raise UsageError(f"{code!r} is not a language code", hint="e.g. `invoke init-lang kk` or `pt-BR`")
     cfg = load_config(root)
     if code == cfg.source_lang or code in cfg.targets:
+        where = Location(cfg.root / CONFIG_NAME)
         raise UsageError(f"'{code}' is already a language of this project",
-                         hint="`invoke update` refreshes its files", location=Location(cfg.root / CONFIG_NAME))
+                         hint="`invoke update` refreshes its files", location=where)
     path = find_root(cfg.root) / CONFIG_NAME
     with project_lock(cfg.root, wait=30):
         before = path.stat().st_mtime_ns
