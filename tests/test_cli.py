@@ -113,3 +113,21 @@ def test_hints_name_the_program_that_runs():
     assert cli.as_program("(invoke retire)") == "(pubkit retire)"
     for untouched in ("invoke the model", "from invoke import task", "reinvoke publish", "invoke publishing"):
         assert cli.as_program(untouched) == untouched
+
+
+def test_init_lang_adds_a_target_with_cldr_names_and_makes_its_po_files(tmp_path, capsys):
+    import polib
+
+    root = tmp_path / "press"
+    assert pubkit(capsys, "init", "--example", str(root))[0] == 0
+    code, text = pubkit(capsys, "init-lang", "ar", cwd=root)
+    assert code == 0, text
+    cfg = load_config(root)
+    assert cfg.targets[-1] == "ar" and cfg.language("ar").dir == "rtl" and cfg.language("ar").native == "العربية"
+    po = polib.pofile(str(root / "translations" / "ar" / "example-article.po"))
+    assert po.metadata["Plural-Forms"].startswith("nplurals=6;") and len(po) > 5
+    assert "# Languages an edition is built for" in (root / "pubkit.toml").read_text(encoding="utf-8")  # kept
+    assert pubkit(capsys, "init-lang", "kk", cwd=root)[0] == 0  # described already: only added to targets
+    assert (root / "pubkit.toml").read_text(encoding="utf-8").count("kk = {") == 1
+    code, text = pubkit(capsys, "init-lang", "kk", cwd=root)
+    assert code == 64 and "already a language" in text

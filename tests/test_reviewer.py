@@ -303,6 +303,8 @@ def test_retire_moves_everything_aside_and_publish_goes_on(project):
     assert "second." not in sums and not list((project / "dist").glob("second.*"))
     retire.run(root=project, article="second")
     assert (project / "translations" / ".retired" / "ru" / "second.po").read_bytes() == reviewed
+    assert (project / "translations" / ".retired" / "templates" / "second.pot").is_file()
+    assert not (project / "translations" / "templates" / "second.pot").exists()
     assert not po.exists() and list((project / ".pubkit" / "retired" / "second").glob("second.*.epub"))
     assert not [d for d in check.collect(cfg) if d.code.startswith("po-")]
     with pytest.raises(MissingError) as err:

@@ -189,6 +189,12 @@ def init(c, folder=None, example=False, templates=False):
     _call(c, "init", folder=folder, example=example, templates=templates)
 
 
+@task(name="init-lang", positional=["lang"], help={"lang": "the language code to add, e.g. kk, ar or pt-BR"})
+def init_lang(c, lang):
+    """Add a target language to pubkit.toml (names and direction from CLDR) and make its PO files."""
+    _call(c, "init_lang", lang=lang)
+
+
 @task(help={"k": "only tests matching this expression (pytest -k)", "x": "stop at the first failure"})
 def test(c, k=None, x=False):
     """Run the whole test suite (pytest)."""
@@ -233,6 +239,7 @@ def _quote(s: str) -> str:
 models = Collection("models", models_list, models_install, models_remove)
 # What the console script offers: the tasks that work in any project. The checkout's `invoke`
 # adds those that need the checkout (its tests, benchmarks and linters).
-PRODUCT = (init, publish, build, update, translate, status, check, outline, approve, proof, retire, site)
+PRODUCT = (init, init_lang, publish, build, update, translate, status, check, outline, approve, proof, retire,
+           site)
 product = Collection(*PRODUCT, models)
 ns = Collection(*PRODUCT, test, bench, lint, models)

@@ -5,7 +5,8 @@ translations are work nobody should lose. Retiring moves, under the project lock
 with one rename:
 
 - the seed and its ``.yaml`` (if still there) to ``seeds/.retired/``,
-- every ``translations/<lang>/<slug>.po`` to ``translations/.retired/<lang>/<slug>.po``,
+- every ``translations/<lang>/<slug>.po`` to ``translations/.retired/<lang>/<slug>.po``, and
+  its template ``translations/templates/<slug>.pot`` to ``translations/.retired/templates/``,
 - its editions ``dist/<slug>.<lang>.<fmt>`` to ``.pubkit/retired/<slug>/``,
 
 then rewrites ``dist/SHA256SUMS`` so it lists current articles only. A name already taken
@@ -19,6 +20,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..catalog.pot import TEMPLATES_FOLDER
 from ..config import Config, load_config
 from ..errors import MissingError
 from ..fsio import os_problem, project_lock
@@ -127,6 +129,9 @@ def retire(cfg: Config, slug: str) -> RetireResult:
         po = cfg.translations / lang / f"{slug}.po"
         if po.is_file():
             _move(po, cfg.translations / RETIRED / lang, result)
+    pot = cfg.translations / TEMPLATES_FOLDER / f"{slug}.pot"  # its PO template (update writes it)
+    if pot.is_file():
+        _move(pot, cfg.translations / RETIRED / TEMPLATES_FOLDER, result)
     editions = edition_files(cfg, slug)
     sync_checksums(cfg, leave_out={p.name for p in editions})  # no line for a file about to leave
     move_editions(cfg, slug, editions, result)
