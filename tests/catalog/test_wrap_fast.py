@@ -22,7 +22,7 @@ def _texts() -> list[str]:
     for e in load(DATA / "gnu-features.po").po:
         texts += [e.msgid, e.msgstr, *e.msgstr_plural.values()]
     r = random.Random(22)
-    texts += ["".join(r.choice(ALPHABET) for _ in range(r.randint(0, 240))) for _ in range(3000)]
+    texts += ["".join(r.choice(ALPHABET) for _ in range(r.randint(0, 240))) for _ in range(1000)]
     return texts
 
 

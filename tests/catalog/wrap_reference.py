@@ -32,6 +32,8 @@ def _pieces(segment: str) -> list[str]:
             inside.append(False)
     if not chars:
         return []
+    if segment.endswith("\n"):  # the segment's closing \n never starts a line
+        inside[-2] = True
     allowed = _break_before(chars, [_cls(c) for c in chars])
     pieces, cur = [], ""
     for i, ch in enumerate(chars):

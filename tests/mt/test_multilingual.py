@@ -380,13 +380,10 @@ def test_translate_writes_kazakh_drafts_with_licence_provenance(ml_models, tmp_p
     po = polib.pofile(str(proj / "translations" / "kk" / f"{SLUG}.po"))
     entries = [e for e in po if not e.obsolete]
     assert entries and all("fuzzy" in e.flags and e.msgstr for e in entries)
-    lines = {ln for e in entries for ln in e.comment.splitlines() if ln.startswith("pubkit-mt:")}
+    lines = {ln for e in entries for ln in e.comment.splitlines() if ln.startswith("pubkit-")}
     assert lines and all(
-        re.fullmatch(
-            r"pubkit-mt: m2m100/ctranslate2 [\d.]+ \| synthetic-m2m100-tiny 1\.0, "
-            r"licence MIT \| score -\d+\.\d{3} \| \d{4}-\d\d-\d\d \| draft [0-9a-f]{12}",
-            ln,
-        )
+        re.fullmatch(r"pubkit-mt: m2m100/ctranslate2 [\d.]+ \| synthetic-m2m100-tiny 1\.0, licence MIT", ln)
+        or re.fullmatch(r"pubkit-draft: [0-9a-f]{12} \| score -\d+\.\d{3} \| \d{4}-\d\d-\d\d", ln)
         for ln in lines
     ), lines
     assert all(tags_in(e.msgstr) == tags_in(e.msgid) for e in entries)

@@ -164,6 +164,7 @@ def _entry_lines(e: polib.POEntry) -> list[str]:
     p = "#~ " if obsolete else ""
     prev = "#~| " if obsolete else "#| "
     width = 10**9 if "no-wrap" in e.flags else PAGE_WIDTH
+    cf = "c-format" in e.flags
     out: list[str] = []
     if e.tcomment:
         out += _comment_lines("#", e.tcomment)
@@ -176,16 +177,16 @@ def _entry_lines(e: polib.POEntry) -> list[str]:
     for name, value in (("msgctxt", e.previous_msgctxt), ("msgid", e.previous_msgid),
                         ("msgid_plural", e.previous_msgid_plural)):
         if value is not None:
-            out += format_field(name, value, prefix=prev, page_width=width)
+            out += format_field(name, value, prefix=prev, page_width=width, c_format=cf)
     if e.msgctxt is not None:
-        out += format_field("msgctxt", e.msgctxt, prefix=p, page_width=width)
-    out += format_field("msgid", e.msgid, prefix=p, page_width=width)
+        out += format_field("msgctxt", e.msgctxt, prefix=p, page_width=width, c_format=cf)
+    out += format_field("msgid", e.msgid, prefix=p, page_width=width, c_format=cf)
     if is_plural(e):
-        out += format_field("msgid_plural", e.msgid_plural, prefix=p, page_width=width)
+        out += format_field("msgid_plural", e.msgid_plural, prefix=p, page_width=width, c_format=cf)
         for k in sorted(e.msgstr_plural):
-            out += format_field(f"msgstr[{k}]", e.msgstr_plural[k], prefix=p, page_width=width)
+            out += format_field(f"msgstr[{k}]", e.msgstr_plural[k], prefix=p, page_width=width, c_format=cf)
     else:
-        out += format_field("msgstr", e.msgstr, prefix=p, page_width=width)
+        out += format_field("msgstr", e.msgstr, prefix=p, page_width=width, c_format=cf)
     return out
 
 

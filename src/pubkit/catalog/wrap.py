@@ -146,6 +146,7 @@ def _allowed_at(chars: str, i: int) -> bool:
 
 _TABLE = str.maketrans(_ESCAPES)
 _HARD = ("\u2028", "\u2029", "\u0085")
+_C_DIRECTIVE = re.compile(r"%(?:\d+\$)?[-+ #0']*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|L|q|j|z|t)?[diouxXeEfFgGaAcspn%]")
 _ESCAPE_PAIR = re.compile(r"\\.", re.S)
 
 
@@ -157,11 +158,17 @@ class _Segment:
     """One escaped segment, its columns and its break opportunities, found only where a line
     may end (lazily: a long paragraph is not classified character by character)."""
 
-    def __init__(self, raw: str) -> None:
+    def __init__(self, raw: str, c_format: bool = False) -> None:
         self.text = text = escape(raw)
         # the second character of an escape sequence never starts a line (as in gettext, breaks
-        # are found in the *escaped* text and never fall inside an escape sequence)
+        # are found in the *escaped* text and never fall inside an escape sequence), nor does the
+        # segment's closing \n, nor the inside of a printf directive in a c-format entry
         self.inside = {m.start() + 1 for m in _ESCAPE_PAIR.finditer(text)} if "\\" in text else set()
+        if text.endswith("\\n"):
+            self.inside.add(len(text) - 2)
+        if c_format and "%" in text:
+            for m in _C_DIRECTIVE.finditer(text):
+                self.inside.update(range(m.start() + 1, m.end()))
         self.hard = not text.isascii() and any(ch in text for ch in _HARD)
         self.cum: list[int] | None = None  # prefix sums of columns; None: one column each
         if not text.isascii() and any(_width_of(ch) != 1 for ch in set(text)):
@@ -220,18 +227,20 @@ class _Segment:
             start, col = b, contcol
 
 
-def format_field(name: str, value: str, prefix: str = "", page_width: int = PAGE_WIDTH) -> list[str]:
-    """The PO lines for ``name "value"`` (e.g. ``msgid``), as GNU gettext writes them."""
+def format_field(name: str, value: str, prefix: str = "", page_width: int = PAGE_WIDTH,
+                 c_format: bool = False) -> list[str]:
+    """The PO lines for ``name "value"`` (e.g. ``msgid``), as GNU gettext writes them; in a
+    ``c-format`` entry no line breaks inside a printf directive (``% s``), as in gettext."""
     limit = page_width - 1  # the closing quote takes the last column
     head = f"{prefix}{name} "
     cut = value.find("\n")
     if cut < 0 or cut == len(value) - 1:  # one segment
-        seg = _Segment(value)
+        seg = _Segment(value, c_format)
         if len(head) + 1 + seg.columns() <= limit or len(seg.lines(len(head) + 1, len(prefix) + 1, limit)) == 1:
             return [f'{head}"{seg.text}"']
         segments = [seg]
     else:
-        segments = _split_at_newlines(value)
+        segments = _split_at_newlines(value, c_format)
     lines = [f'{head}""']
     for seg in segments:
         for line in seg.lines(len(prefix) + 1, len(prefix) + 1, limit):
@@ -239,10 +248,10 @@ def format_field(name: str, value: str, prefix: str = "", page_width: int = PAGE
     return lines
 
 
-def _split_at_newlines(value: str) -> list[_Segment]:
+def _split_at_newlines(value: str, c_format: bool = False) -> list[_Segment]:
     """Segments ending after each ``\\n`` (the last one may have none)."""
     parts = value.split("\n")
-    segs = [_Segment(p + "\n") for p in parts[:-1]]
+    segs = [_Segment(p + "\n", c_format) for p in parts[:-1]]
     if parts[-1]:
-        segs.append(_Segment(parts[-1]))
+        segs.append(_Segment(parts[-1], c_format))
     return segs
