@@ -243,6 +243,24 @@ def _cpu() -> str:
     return "unknown"
 
 
+def _epub_cold(results: dict, cold_cmd: list[str], cfg: Config, md: Path, folder: Path, args) -> int:
+    """Only the whole-process EPUB against pandoc, interleaved (``--epub-cold-only``)."""
+    cold, pandoc = [], []
+    for _ in range(args.repeats):
+        cold.append(_timed(lambda: subprocess.run(cold_cmd + [str(folder / "cold.epub")], check=True,
+                                                  cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})))
+        pandoc.append(_timed(lambda: pandoc_epub(cfg, md, folder / "pandoc.epub")))
+    med = statistics.median
+    results["pandoc"] = {"pubkit_epub_cold_s": round(med(cold), 3), "pandoc_epub_s": round(med(pandoc), 3),
+                         "runs": {"pubkit_cold": cold, "pandoc": pandoc}}
+    results["epub_vs_pandoc_cold"] = round(med(cold) / med(pandoc), 2)
+    results["machine"] = {"load_after": os.getloadavg(), "cpu": _cpu()}
+    print(json.dumps(results, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
@@ -251,6 +269,8 @@ def main(argv=None) -> int:
     ap.add_argument("--pdf-cost", action="store_true",
                     help="only pubkit's PDF writer against WeasyPrint alone (key pdf_vs_weasyprint)")
     ap.add_argument("--big", type=int, default=10, help="with --pdf-cost: a book of the article N times over")
+    ap.add_argument("--epub-cold-only", action="store_true",
+                    help="only the whole-process EPUB of the source edition against pandoc's")
     args = ap.parse_args(argv)
     if args.pdf_cost:
         cfg = load_config(ROOT)
@@ -277,15 +297,19 @@ def main(argv=None) -> int:
         md = folder / "article.md"
         md.write_text(markdown_of(src_doc), encoding="utf-8")
         # warm-up: imports, font loading, caches
-        for fmt in FORMATS:
+        for fmt in () if args.epub_cold_only else FORMATS:
             render_edition(fmt, eds[cfg.source_lang], cfg, folder / f"warm.{fmt}")
         per: dict[str, list[float]] = {}
         seq, par, pandoc, warm, cold = [], [], [], [], []
+        # one edition, as pandoc makes one: read the article, localize its source edition, write it
         cold_cmd = [sys.executable, "-c",
                     "import sys; sys.path.insert(0, %r); from pubkit.config import load_config; "
-                    "from bench.editions import editions_for; from pubkit.render import render_edition; "
-                    "cfg = load_config(); e = editions_for(cfg, %r)[cfg.source_lang]; "
+                    "from pubkit.project import load_articles; from pubkit.localize import localize; "
+                    "from pubkit.render import render_edition; cfg = load_config(); "
+                    "e = localize(cfg, load_articles(cfg, %r)[0], cfg.source_lang); "
                     "render_edition('epub', e, cfg, sys.argv[1])" % (str(ROOT / "src"), slug)]
+        if args.epub_cold_only:
+            return _epub_cold(results, cold_cmd, cfg, md, folder, args)
         for _ in range(args.repeats):
             t_all = time.perf_counter()
             for lang, ed in eds.items():
