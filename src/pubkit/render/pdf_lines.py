@@ -14,14 +14,19 @@ no second rendering:
    paragraph (at most ``MAX_RUN`` hyphenated lines in a row).
 2. Each hyphenation point gets a soft hyphen in the box's text, and each line is then laid out
    by WeasyPrint itself, given exactly the width of the chosen line (plus ``EPS``): its greedy
-   breaker can only end the line where the total fit chose. The line is then justified over
-   the real width (``text-align: justify``); a line the total fit narrowed (within
-   ``justify.SHRINK``) has its spaces narrowed by the same mechanism.
+   breaker can only end the line where the total fit chose (a line ending at a text box's
+   trailing space is given that space too: WeasyPrint counts it while fitting). The line is
+   then justified over the real width: where its word spaces would stretch, its characters are
+   first spaced out by up to ``TRACK`` em (in proportion to the stretch the line needs, so most
+   lines get far less), and WeasyPrint's ``text-align: justify`` spreads the rest over the
+   spaces; a line the total fit narrowed (within ``justify.SHRINK``) has its spaces narrowed.
+   The total fit counts both kinds of stretch when it compares settings.
 3. A page whose last line ends in a hyphen is laid out again at once (only that page), with
    that break forbidden and the paragraph's lines on earlier pages kept.
 
 A paragraph that cannot be measured this way (an inline image or block, a forced line break, a
-word wider than the line) is left to WeasyPrint. The hooks act only inside
+word wider than the line) is left to WeasyPrint; where WeasyPrint still ends a line elsewhere
+than chosen, the rest of the paragraph is set again from that break. The hooks act only inside
 :func:`total_fit` (the PDF editions); proofs and the EPUB's font measurement are untouched.
 """
 
@@ -379,8 +384,11 @@ class _Tracked(dict[str, Any]):
     def __missing__(self, key: str) -> Any:
         if key == "letter_spacing":
             spacing = self._base["letter_spacing"]
-            return (0 if spacing == "normal" else spacing) + self._track
-        return self._base[key]
+            value = (0 if spacing == "normal" else spacing) + self._track
+        else:
+            value = self._base[key]
+        self[key] = value
+        return value
 
     def get(self, key: str, default: Any = None) -> Any:
         try:
