@@ -322,9 +322,10 @@ KIND_IN_BOOK = {"title": "heading", "subtitle": "paragraph"}
 
 def book_edition(cfg: Config, coll: Collection, editions: dict[str, Edition], lang: str) -> Edition:
     """One Edition of the whole collection in ``lang`` from its members' editions."""
-    from .render.html import Strings
+    from .render.html import Strings, language_variant
 
-    t_src, t_lang = Strings(cfg.templates, cfg.source_lang), Strings(cfg.templates, lang)
+    t_src = Strings(cfg.templates, cfg.source_lang, language_variant(cfg.source_lang, cfg))
+    t_lang = Strings(cfg.templates, lang, language_variant(lang, cfg))
     tr, left = own_translations(cfg, coll, lang)
     members = coll.members()
     first = editions[members[0]]
