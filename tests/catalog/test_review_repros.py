@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from pubkit.catalog import State, dumps, load, po_path
+from pubkit.catalog import State, dumps, load, po_path, save
 from pubkit.catalog.states import (
     MT, Provenance, comment_items, folded_hash, is_edited, provenance, pubkit_lines, state_of, text_hash,
 )
@@ -227,14 +227,20 @@ def test_metadata_entries_have_keys_in_the_queue_approve_and_the_proof(drafted):
     cfg = load_config(root)
     queue = status.collect(cfg, ["ru"], queue=True)["queue"]
     meta = [q for q in queue if q["key"].startswith(("author-", "country-", "source-"))]
-    assert len(meta) == 6 and all(q["state"] == "machine" for q in meta)  # the author, 4 countries, source
+    # the author, 4 countries and the source line: never machine-drafted, so a person's to translate
+    assert len(meta) == 6 and all(q["state"] == "untranslated" for q in meta)
+    assert all("never machine-translated" in " ".join(q["reasons"]) for q in meta)
     assert not [q for q in queue if not q["key"]], "every entry in the queue has a key"
     author = next(q for q in meta if q["key"].startswith("author-"))
-    approve.run(root=root, langs=["ru"], keys=[author["key"]], accept_unchanged=True)
+    pf = load(_path(root))
+    entry = next(e for e in pf.po if e.msgctxt == "meta:author")
+    entry.msgstr, entry.flags = "Коллектив «Перманентная революция»", ["fuzzy"]  # typed, not yet approved
+    save(pf)
+    approve.run(root=root, langs=["ru"], keys=[author["key"]])
     after = {q["key"]: q for q in status.collect(cfg, ["ru"], queue=True)["queue"]}
     assert author["key"] not in after and sum(k.startswith("country-") for k in after) == 4
     view, _ = build_proof(cfg, load_articles(cfg)[0], "ru")
     assert sorted(p.key for p in view.metadata) == sorted(q["key"] for q in meta)
     shown = {p.key: p for p in view.metadata}
-    assert shown[author["key"]].state == "accepted" and shown[author["key"]].po_line > 0
-    assert all(p.printed for p in view.metadata)  # machine drafts of metadata are printed, credited
+    assert shown[author["key"]].state == "reviewed" and shown[author["key"]].po_line > 0
+    assert shown[author["key"]].printed  # the reviewed translation is printed

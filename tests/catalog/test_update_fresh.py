@@ -60,7 +60,8 @@ def test_noop_update_reads_nothing_and_one_edit_merges_one_article(project, coun
     for i in range(4):
         _article(project, f"art-{i}", [f"Passage {i} one.", f"Passage {i} two."])
     first = _run(project)
-    assert len(first.files) == 4 * 3 and len(first.written) == 12
+    assert len(first.files) == 4 * 3 and len([p for p in first.written if p.suffix == ".po"]) == 12
+    assert sorted(p.name for p in first.written if p.suffix == ".pot") == [f"art-{i}.pot" for i in range(4)]
     counting.update(read=0, load=0)
     noop = _run(project)
     assert (noop.files, noop.written, counting) == ({}, [], {"read": 0, "load": 0})

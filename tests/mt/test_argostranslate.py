@@ -105,7 +105,10 @@ def test_argostranslate_settings_json_is_honoured_and_its_install_used_by_transl
     (po_path,) = (proj / "translations" / "ru").glob("*.po")
     po = polib.pofile(str(po_path))
     drafts = [e for e in po if e.msgstr and "fuzzy" in e.flags]
-    assert len(drafts) == len([e for e in po if not e.obsolete]) > 20
+    # every passage drafted; the printed metadata (author, countries, source line) never is
+    meta = [e for e in po if not e.obsolete and (e.msgctxt or "").startswith("meta:")]
+    assert len(drafts) == len([e for e in po if not e.obsolete]) - len(meta) > 20 and len(meta) == 6
+    assert all(not e.msgstr for e in meta)
     assert "translate-en_ru" in po_path.read_text(encoding="utf-8")
 
 

@@ -404,7 +404,7 @@ def test_install_from_a_url(ml_models, index_server, tmp_path):
 
 @pytest.mark.parametrize("engines, message", [
     ('default = "marian"', "is not an engine family"),
-    ('default = "argos"\nkk = 3', "must map language codes"),
+    ('default = "argos"\nkk = 3', "`[engines] kk` must be text"),
 ])
 def test_bad_engines_table_is_a_config_error(tmp_path, engines, message):
     proj = make_project(tmp_path)
@@ -412,7 +412,7 @@ def test_bad_engines_table_is_a_config_error(tmp_path, engines, message):
     (proj / "pubkit.toml").write_text(toml.replace('default = "argos"', engines), encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         load_engine(load_config(proj), "en", "kk")
-    assert message in err.value.message and str(err.value.location).endswith("pubkit.toml")
+    assert message in err.value.message and err.value.location.path.name == "pubkit.toml"
 
 
 def test_an_explicit_choice_of_a_refused_model_says_why(ml_models, tmp_path):

@@ -143,9 +143,10 @@ def test_kk_without_a_model_still_builds_marked_as_untranslated(tmp_path, capsys
 
 
 def _drafted_on(po) -> str:
-    """The latest date in the drafts' provenance lines (``pubkit-mt: … | 2026-11-27 | …``)."""
+    """The latest date in the drafts' provenance lines (``pubkit-draft: <hash> | score … | 2026-11-27``,
+    or an earlier file's ``pubkit-mt: … | 2026-11-27 | …``)."""
     comments = "\n".join(e.comment for e in po)
-    dates = re.findall(r"pubkit-mt(?:-reviewed)?: .*?\| (\d{4}-\d\d-\d\d) \|", comments)
+    dates = re.findall(r"(?m)^pubkit-(?:mt|mt-reviewed|draft): .*?\| (\d{4}-\d\d-\d\d)[ \t]*(?:\||$)", comments)
     return max(dates)
 
 

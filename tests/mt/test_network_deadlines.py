@@ -114,7 +114,8 @@ def test_models_install_from_a_dripping_url_exits_69(drip, mt_project: Path):
     from pubkit.commands import models
 
     toml = mt_project / "pubkit.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace("[models]\n", "[models]\ndownload_deadline_s = 1\n"),
+    toml.write_text(toml.read_text(encoding="utf-8").replace('\n[models]\ndir = "models"\n',
+                                                               '\n[models]\ndir = "models"\ndownload_deadline_s = 1\n'),
                     encoding="utf-8")
     url = f"{drip}/body/translate-en_ru.argosmodel"
     err, took = _timed(lambda: models.run(mt_project, action="install", url=url))

@@ -92,8 +92,9 @@ def test_title_page_and_closing_keep_their_alignment_and_headings_are_not_hyphen
     for _, box, texts in _boxes(layouts[lang]):
         cls = (box.element.get("class") or "").split()
         align = box.style["text_align_all"]
+        # `end`: the right in a left-to-right edition (the left in a right-to-left one)
         for name, expected in (("tp-title", "center"), ("tp-subtitle", "center"), ("tp-date", "center"),
-                               ("dateline", "right"), ("signature", "right")):
+                               ("dateline", "end"), ("signature", "end")):
             if name in cls or (name == "tp-title" and "tp-title" in cls):
                 assert align == expected, (lang, name, align)
                 seen.add(name)
