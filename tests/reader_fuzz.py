@@ -42,6 +42,19 @@ FRONT = ["---\ntitle: T\n---\n", "---\nstructure:\n  1-3: list\n---\n", "---\nco
          "    replace: b\n---\n", "---\n---\n", "---\ntitle: [\n---\n"]
 
 
+def _peak_mb() -> float:
+    """This process's own peak memory (VmHWM): ``ru_maxrss`` survives execve on Linux, so a child
+    of a large pytest process would report the parent's size."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 @dataclass
 class FuzzResult:
     runs: int = 0
@@ -136,7 +149,7 @@ def run_fuzz(project: Path, *, n: int, seed: int, seconds: float | None = None) 
         if took > PER_INPUT_S:
             res.failures.append(f"input {k} ({name}, seed {seed}): took {took:.1f} s")
     res.seconds = time.monotonic() - start
-    res.peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res.peak_mb = _peak_mb()
     return res
 
 

@@ -78,7 +78,10 @@ def test_ray_translate_writes_the_same_drafts(cluster, project, tmp_path, monkey
     twin = tmp_path / "twin"
     shutil.copytree(project, twin)
     one = translate_catalogs(load_config(project), ["ru"], engine_factory=_default_factory("cpu", 1))
-    factory = ray_engine_factory(None, actors=2)
+    # one actor: it plans its batches over every sentence as the local engine does. With two, each
+    # plans its own half, and the random model's near-tie outputs can differ at a batch boundary
+    # (batch composition, not Ray: bench/README.md); the split over actors is tested by the builds
+    factory = ray_engine_factory(None, actors=1)
     try:
         two = translate_catalogs(load_config(twin), ["ru"], engine_factory=factory)
     finally:

@@ -118,9 +118,10 @@ def _unit_keys(doc) -> dict[tuple[str | None, str], str]:
 
 
 def _queue_item(e, v, lang: str, slug: str, shown: str, keys: dict, ctx: Context) -> QueueItem | None:
-    meta = (e.msgctxt or "").startswith("meta:")
-    if v.state is State.UNTRANSLATED and not meta:
-        return None  # nothing to review yet: `invoke translate` drafts it
+    if v.state is State.UNTRANSLATED:
+        # nothing to review yet: `invoke translate` drafts a passage; the printed metadata
+        # (never drafted) is printed as the source has it until a person translates it
+        return None
     prov = provenance(e)
     score = prov.score if prov is not None else None
     reasons = []
@@ -133,9 +134,6 @@ def _queue_item(e, v, lang: str, slug: str, shown: str, keys: dict, ctx: Context
         reasons.append("outdated draft: the source changed")
     elif v.state is State.NEEDS_WORK:
         reasons.append("needs work")
-    elif v.state is State.UNTRANSLATED:  # printed metadata: no model drafts it, only a person
-        reasons.append("printed as the source has it (never machine-translated): write its translation "
-                       "here if the edition should print it otherwise")
     if score is not None and score < LOW_SCORE and v.state in (State.MACHINE, State.MACHINE_OUTDATED):
         reasons.append(f"low score {score:.3f}")
     elif score is not None and v.state is State.MACHINE:

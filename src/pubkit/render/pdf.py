@@ -121,8 +121,10 @@ def lang_in_structure() -> None:
     import pydyf
     import weasyprint.pdf.tags as tags
 
+    from .pdf_tags import wrapped_with
+
     build = tags._build_box_tree
-    if getattr(build, "pubkit_lang", False):
+    if wrapped_with(build, "pubkit_lang"):
         return
 
     def with_lang(box, parent, pdf, page_number, nums, annotations, seen):
@@ -135,6 +137,7 @@ def lang_in_structure() -> None:
             yield element
 
     with_lang.pubkit_lang = True  # type: ignore[attr-defined]
+    with_lang.__wrapped__ = build  # type: ignore[attr-defined]
     tags._build_box_tree = with_lang
 
 

@@ -32,6 +32,20 @@ def _mcids(box: Any, tags: dict[Any, Any]) -> list[int]:
     return [tags[b]["mcid"] for b in box.descendants() if isinstance(b, boxes.TextBox) and b in tags]
 
 
+def wrapped_with(fn: Any, marker: str) -> bool:
+    """Whether ``fn`` or a function it wraps (``__wrapped__``, all the way down) carries ``marker``.
+
+    Two of pubkit's wrappers sit on WeasyPrint's tag builder (``/Lang`` in ``render/pdf.py``,
+    the structure here); each must see the other's layer, or every PDF would add two more and
+    a long run (the test suite) would exceed Python's recursion limit."""
+    seen = 0
+    while fn is not None and seen < 50:
+        if getattr(fn, marker, False):
+            return True
+        fn, seen = getattr(fn, "__wrapped__", None), seen + 1
+    return False
+
+
 def _wrap_build(build: Any) -> Any:
     from weasyprint.formatting_structure import boxes
 
@@ -44,6 +58,7 @@ def _wrap_build(build: Any) -> Any:
             yield element
 
     recording.pubkit_structure = True  # type: ignore[attr-defined]
+    recording.__wrapped__ = build  # type: ignore[attr-defined]
     return recording
 
 
@@ -130,7 +145,7 @@ def _install() -> None:
     import weasyprint.pdf as pdf_module
     import weasyprint.pdf.tags as tags
 
-    if not getattr(tags._build_box_tree, "pubkit_structure", False):
+    if not wrapped_with(tags._build_box_tree, "pubkit_structure"):
         tags._build_box_tree = _wrap_build(tags._build_box_tree)
     if not getattr(pdf_module.add_tags, "pubkit_structure", False):
         pdf_module.add_tags = _wrap_add_tags(pdf_module.add_tags)
