@@ -100,9 +100,7 @@ def shared_fingerprint(cfg: Config, cache: HashCache | None = None) -> str:
     code = Path(__file__).resolve().parent
     # the download site's own code and templates (pubkit.site) are no input of an edition
     not_editions = (code / "site", code / "commands" / "site.py", cfg.templates / "site", code / "templates" / "site")
-    files = [p for p in (*_tree(cfg.templates), *_tree(code)) if not p.is_relative_to(not_editions[0])
-             and p != not_editions[1] and not p.is_relative_to(not_editions[2])
-             and not p.is_relative_to(not_editions[3])]
+    files = [p for p in (*_tree(cfg.templates), *_tree(code)) if not any(p.is_relative_to(x) for x in not_editions)]
     _hash_files(h, [cfg.root / "pubkit.toml", *files], cache)
     glossary = cfg.translations / "glossary.csv"
     _hash_files(h, [glossary], cache)

@@ -527,15 +527,19 @@ def _load_strings(path: Path, mtime_ns: int) -> dict:
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 
 
-def plural_category(lang: str, n: int) -> str:
-    """CLDR's plural category of ``n`` in ``lang`` (Babel): ru 1 → one, 2 → few, 5 → many."""
+def babel_locale(lang: str):
+    """Babel's locale for a language code (``en-GB`` → en_GB); English where CLDR has none."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        locale = Locale.parse(lang.replace("-", "_"))
+        return Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        locale = Locale.parse("en")
-    return str(locale.plural_form(n))
+        return Locale.parse("en")
+
+
+def plural_category(lang: str, n: int) -> str:
+    """CLDR's plural category of ``n`` in ``lang`` (Babel): ru 1 → one, 2 → few, 5 → many."""
+    return str(babel_locale(lang).plural_form(n))
 
 
 class Strings:

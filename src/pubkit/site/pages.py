@@ -69,12 +69,9 @@ def human_size(n: int, units: list[str], lang: str) -> str:
 
 
 def _locale(lang: str) -> str:
-    from babel import Locale, UnknownLocaleError
+    from ..render.html import babel_locale
 
-    try:
-        return str(Locale.parse(lang.replace("-", "_")))
-    except (UnknownLocaleError, ValueError):
-        return "en"
+    return str(babel_locale(lang))
 
 
 def percent(part: int, total: int, lang: str) -> str:
